@@ -100,5 +100,8 @@ public final class EmbeddingSerde
   }
 
   @Override
+  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+
+  @Override
   public void close() {}
 }

@@ -73,5 +73,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
   }
 
   @Override
+  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+
+  @Override
   public void close() {}
 }
