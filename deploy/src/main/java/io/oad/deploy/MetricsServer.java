@@ -1,0 +1,51 @@
+package io.oad.deploy;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Serves a registry's metrics, JVM metrics included, on {@code http://127.0.0.1:PORT/metrics}. */
+public final class MetricsServer implements AutoCloseable {
+  private final HTTPServer server;
+
+  private MetricsServer(HTTPServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Starts the server; port 0 picks a free port, a negative port disables it (returns {@code
+   * null}).
+   *
+   * @param registry the registry the role's metrics are registered in; JVM metrics are added to it
+   */
+  public static MetricsServer start(PrometheusRegistry registry, String host, int port) {
+    if (port < 0) {
+      return null;
+    }
+    JvmMetrics.builder().register(registry);
+    try {
+      return new MetricsServer(
+          HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot serve metrics on "
+              + host
+              + ":"
+              + port
+              + " (is the port taken? set --metrics-port)",
+          e);
+    }
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

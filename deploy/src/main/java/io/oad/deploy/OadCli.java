@@ -1,0 +1,48 @@
+package io.oad.deploy;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code oad} launcher: one command line for every role of the service. */
+@Command(
+    name = "oad",
+    mixinStandardHelpOptions = true,
+    version = "oad 0.1.0",
+    description =
+        "Online action detection on Kafka: ingest video, extract embeddings, detect actions with OadTR.",
+    subcommands = {
+      BrokerCommand.class,
+      WatchCommand.class,
+    })
+public final class OadCli {
+  private OadCli() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new OadCli());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("oad " + commandLine.getCommandName() + ": " + describe(ex));
+          if (Boolean.getBoolean("oad.debug")) {
+            ex.printStackTrace(commandLine.getErr());
+          }
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  private static String describe(Throwable ex) {
+    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
+    for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
+  }
+}
