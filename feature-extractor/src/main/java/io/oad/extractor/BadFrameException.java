@@ -1,0 +1,64 @@
+package io.oad.extractor;
+
+import java.util.Objects;
+
+/**
+ * A frame record that cannot be turned into an embedding. The {@link Reason} is a short stable code
+ * (used as a metric label and at the start of the dead-letter reason); the message adds detail.
+ */
+public final class BadFrameException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a frame was refused. Codes are stable: dashboards and alerts use them. */
+  public enum Reason {
+    /** The record has no key, so no camera. */
+    MISSING_KEY("missing-key"),
+    /** The record value is null or has no bytes. */
+    EMPTY("empty"),
+    /** A required header is absent or not a valid number. */
+    BAD_HEADER("bad-header"),
+    /** The value is not a JPEG (wrong magic bytes or content type). */
+    NOT_JPEG("not-jpeg"),
+    /**
+     * Width or height (in the headers or the JPEG itself) is not in 1..{@value
+     * FrameDecoder#MAX_SIDE}.
+     */
+    ABSURD_DIMENSIONS("absurd-dimensions"),
+    /** The JPEG's size differs from the size the headers announce. */
+    DIMENSION_MISMATCH("dimension-mismatch"),
+    /** The JPEG starts correctly but cannot be decoded completely. */
+    CORRUPT("corrupt"),
+    /** The backbone failed on this frame alone or produced a vector the contract refuses. */
+    EMBEDDING_FAILED("embedding-failed");
+
+    private final String code;
+
+    Reason(String code) {
+      this.code = code;
+    }
+
+    /** The stable short code, e.g. {@code not-jpeg}. */
+    public String code() {
+      return code;
+    }
+  }
+
+  private final Reason reason;
+
+  /** Creates the exception; {@code detail} says what exactly was wrong. */
+  public BadFrameException(Reason reason, String detail) {
+    super(Objects.requireNonNull(reason, "reason").code() + ": " + detail);
+    this.reason = reason;
+  }
+
+  /** Creates the exception with the underlying cause. */
+  public BadFrameException(Reason reason, String detail, Throwable cause) {
+    super(Objects.requireNonNull(reason, "reason").code() + ": " + detail, cause);
+    this.reason = reason;
+  }
+
+  /** The reason category. */
+  public Reason reason() {
+    return reason;
+  }
+}
