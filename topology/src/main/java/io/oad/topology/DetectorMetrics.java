@@ -1,0 +1,135 @@
+package io.oad.topology;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * Prometheus metrics of the detector topology. Create one per process, {@link
+ * #register(PrometheusRegistry)} it, and share it between all stream threads (the metrics are
+ * thread-safe). Labels never carry the camera id, to keep cardinality bounded with many cameras.
+ */
+public final class DetectorMetrics {
+  /** Embeddings read from the input topic, valid or not. */
+  public static final String EMBEDDINGS_CONSUMED = "oad_detector_embeddings_consumed_total";
+
+  /** Predictions forwarded to the output topic. */
+  public static final String PREDICTIONS = "oad_detector_predictions_total";
+
+  /** Wall-clock duration of one model call. */
+  public static final String INFERENCE_SECONDS = "oad_detector_inference_seconds";
+
+  /** Wall-clock delay from frame capture to the prediction being produced. */
+  public static final String CAPTURE_TO_PREDICTION_SECONDS =
+      "oad_detector_capture_to_prediction_seconds";
+
+  /** Embeddings dropped or dead-lettered, by {@link #REASON_LABEL}. */
+  public static final String DROPPED = "oad_detector_dropped_total";
+
+  /** Label of {@link #DROPPED}. */
+  public static final String REASON_LABEL = "reason";
+
+  /** Reason: the sequence is not newer than the last processed one (duplicate or out of order). */
+  public static final String REASON_STALE_SEQUENCE = "stale_sequence";
+
+  /** Reason: the vector's dimension differs from the model's (sent to the dead-letter topic). */
+  public static final String REASON_WRONG_DIMENSION = "wrong_dimension";
+
+  /** Reason: a record without key or value. */
+  public static final String REASON_MISSING_KEY_OR_VALUE = "missing_key_or_value";
+
+  /** Reason: the record could not be deserialized (sent to the dead-letter topic). */
+  public static final String REASON_UNDECODABLE = "undecodable";
+
+  /** Reason: processing failed for another reason (sent to the dead-letter topic). */
+  public static final String REASON_PROCESSING_ERROR = "processing_error";
+
+  private final Counter consumed;
+  private final Counter predictions;
+  private final Histogram inference;
+  private final Histogram captureToPrediction;
+  private final Counter dropped;
+
+  /** Creates the metrics, not yet registered anywhere. */
+  public DetectorMetrics() {
+    consumed =
+        Counter.builder()
+            .name(EMBEDDINGS_CONSUMED)
+            .help("Embeddings read from the input topic, valid or not")
+            .build();
+    predictions =
+        Counter.builder()
+            .name(PREDICTIONS)
+            .help("Predictions written to the predictions topic")
+            .build();
+    inference =
+        Histogram.builder()
+            .name(INFERENCE_SECONDS)
+            .help("Duration of one model call")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .build();
+    captureToPrediction =
+        Histogram.builder()
+            .name(CAPTURE_TO_PREDICTION_SECONDS)
+            .help("Delay from frame capture to the prediction being produced")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .build();
+    dropped =
+        Counter.builder()
+            .name(DROPPED)
+            .help("Embeddings that produced no prediction, by reason")
+            .labelNames(REASON_LABEL)
+            .build();
+  }
+
+  /** Registers every metric with {@code registry}; returns this for chaining. */
+  public DetectorMetrics register(PrometheusRegistry registry) {
+    registry.register(consumed);
+    registry.register(predictions);
+    registry.register(inference);
+    registry.register(captureToPrediction);
+    registry.register(dropped);
+    return this;
+  }
+
+  /** Counts one consumed embedding. */
+  public void embeddingConsumed() {
+    consumed.inc();
+  }
+
+  /** Counts one produced prediction and records its capture-to-prediction delay. */
+  public void predictionProduced(long captureToPredictionMs) {
+    predictions.inc();
+    captureToPrediction.observe(Math.max(0, captureToPredictionMs) / 1000.0);
+  }
+
+  /** Records the duration of one model call. */
+  public void inference(long nanos) {
+    inference.observe(nanos / 1e9);
+  }
+
+  /** Counts one dropped or dead-lettered embedding. */
+  public void dropped(String reason) {
+    dropped.labelValues(reason).inc();
+  }
+
+  /** Current value of {@link #EMBEDDINGS_CONSUMED}, for tests and logs. */
+  public long consumedCount() {
+    return consumed.getLongValue();
+  }
+
+  /** Current value of {@link #PREDICTIONS}, for tests and logs. */
+  public long predictionCount() {
+    return predictions.getLongValue();
+  }
+
+  /** Current value of {@link #DROPPED} for {@code reason}, for tests and logs. */
+  public long droppedCount(String reason) {
+    return (long) dropped.labelValues(reason).get();
+  }
+}

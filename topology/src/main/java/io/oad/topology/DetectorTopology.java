@@ -1,0 +1,76 @@
+package io.oad.topology;
+
+import io.oad.contract.EmbeddingSerde;
+import io.oad.contract.JsonSerde;
+import io.oad.topology.internal.WindowAndDetectSupplier;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Wires the detector topology and does nothing else:
+ *
+ * <pre>
+ * source "embeddings-source" (oad.embeddings, String camera → Embedding)
+ *   → processor "window-and-detect" with store "camera-windows" (persistent, changelogged)
+ *   → sink "predictions-sink" (oad.predictions, String camera → JSON Prediction)
+ * </pre>
+ *
+ * Every node and the store carry explicit names, pinned by a test, because generated names would
+ * change with the topology and orphan the state.
+ */
+public final class DetectorTopology {
+  /** Name of the source node. */
+  public static final String SOURCE = "embeddings-source";
+
+  /** Name of the windowing and detection processor. */
+  public static final String PROCESSOR = "window-and-detect";
+
+  /**
+   * Name of the per-camera window store (its changelog is {@code
+   * <application.id>-camera-windows-changelog}).
+   */
+  public static final String STORE = "camera-windows";
+
+  /** Name of the predictions sink node. */
+  public static final String SINK = "predictions-sink";
+
+  private DetectorTopology() {}
+
+  /**
+   * Adds the detector's nodes to {@code topology} and returns it.
+   *
+   * @param models called once per processor instance (one per stream task); each call must return a
+   *     new model that the processor owns and closes
+   */
+  public static Topology build(
+      Topology topology,
+      TopologyOptions options,
+      Supplier<? extends StepModel> models,
+      DetectorMetrics metrics) {
+    Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(options, "options");
+    topology.addSource(
+        SOURCE, Serdes.String().deserializer(), new EmbeddingSerde(), options.embeddingsTopic());
+    topology.addProcessor(PROCESSOR, new WindowAndDetectSupplier(models, metrics, STORE), SOURCE);
+    topology.addSink(
+        SINK,
+        options.predictionsTopic(),
+        Serdes.String().serializer(),
+        JsonSerde.predictions(),
+        PROCESSOR);
+    return topology;
+  }
+
+  /** A new topology with the detector's nodes. */
+  public static Topology build(
+      TopologyOptions options, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
+    return build(new Topology(), options, models, metrics);
+  }
+
+  /** A new topology with the detector's nodes, counting into unregistered metrics. */
+  public static Topology build(TopologyOptions options, Supplier<? extends StepModel> models) {
+    return build(options, models, new DetectorMetrics());
+  }
+}

@@ -1,0 +1,256 @@
+package io.oad.topology;
+
+import io.oad.contract.Topics;
+import io.oad.topology.internal.DetectorDeserializationExceptionHandler;
+import io.oad.topology.internal.DetectorProcessingExceptionHandler;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Typed, validated configuration of the detector application. Keys it defines use Kafka Streams'
+ * own names where one exists ({@code application.id}, {@code bootstrap.servers}, ...) plus {@code
+ * oad.*} topic names; every other key is passed through unchanged to Kafka Streams. {@link
+ * #streamsProperties()} builds the Kafka Streams properties, always with explicit internal resource
+ * naming enforced and the dead-letter queue and exception handlers set.
+ */
+public final class TopologyConfig extends AbstractConfig {
+  public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
+  private static final String APPLICATION_ID_DOC =
+      "Kafka Streams application id (consumer group, internal topic prefix).";
+  public static final String DEFAULT_APPLICATION_ID = "oad-detector";
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = StreamsConfig.BOOTSTRAP_SERVERS_CONFIG;
+  private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers, host:port[,host:port...].";
+
+  public static final String STATE_DIR_CONFIG = StreamsConfig.STATE_DIR_CONFIG;
+  private static final String STATE_DIR_DOC =
+      "Directory of the local state stores; Kafka Streams' default when empty.";
+
+  public static final String PROCESSING_GUARANTEE_CONFIG =
+      StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+  private static final String PROCESSING_GUARANTEE_DOC =
+      "exactly_once_v2 (default) or at_least_once.";
+
+  public static final String NUM_STREAM_THREADS_CONFIG = StreamsConfig.NUM_STREAM_THREADS_CONFIG;
+  private static final String NUM_STREAM_THREADS_DOC =
+      "Stream threads in this instance; each task owns one model.";
+
+  public static final String COMMIT_INTERVAL_MS_CONFIG = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+  private static final String COMMIT_INTERVAL_MS_DOC =
+      "How often offsets and state are committed (and, with exactly-once, how long output stays invisible).";
+
+  public static final String EMBEDDINGS_TOPIC_CONFIG = "oad.embeddings.topic";
+  private static final String EMBEDDINGS_TOPIC_DOC = "Input topic of embeddings.";
+
+  public static final String PREDICTIONS_TOPIC_CONFIG = "oad.predictions.topic";
+  private static final String PREDICTIONS_TOPIC_DOC = "Output topic of predictions.";
+
+  public static final String DEADLETTER_TOPIC_CONFIG = "oad.deadletter.topic";
+  private static final String DEADLETTER_TOPIC_DOC =
+      "Dead-letter topic for records that cannot be processed.";
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              DEFAULT_APPLICATION_ID,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              APPLICATION_ID_DOC)
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.STRING,
+              "localhost:9092",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              BOOTSTRAP_SERVERS_DOC)
+          .define(STATE_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, STATE_DIR_DOC)
+          .define(
+              PROCESSING_GUARANTEE_CONFIG,
+              Type.STRING,
+              StreamsConfig.EXACTLY_ONCE_V2,
+              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+              Importance.HIGH,
+              PROCESSING_GUARANTEE_DOC)
+          .define(
+              NUM_STREAM_THREADS_CONFIG,
+              Type.INT,
+              1,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              NUM_STREAM_THREADS_DOC)
+          .define(
+              COMMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              100L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              COMMIT_INTERVAL_MS_DOC)
+          .define(
+              EMBEDDINGS_TOPIC_CONFIG,
+              Type.STRING,
+              Topics.EMBEDDINGS,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              EMBEDDINGS_TOPIC_DOC)
+          .define(
+              PREDICTIONS_TOPIC_CONFIG,
+              Type.STRING,
+              Topics.PREDICTIONS,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              PREDICTIONS_TOPIC_DOC)
+          .define(
+              DEADLETTER_TOPIC_CONFIG,
+              Type.STRING,
+              Topics.DEADLETTER,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              DEADLETTER_TOPIC_DOC);
+
+  /**
+   * Parses and validates {@code props}.
+   *
+   * @throws org.apache.kafka.common.config.ConfigException naming the bad key
+   */
+  public TopologyConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+  }
+
+  /** The definition, e.g. to print documentation. */
+  public static ConfigDef configDef() {
+    return CONFIG;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String applicationId() {
+    return getString(APPLICATION_ID_CONFIG);
+  }
+
+  public String bootstrapServers() {
+    return getString(BOOTSTRAP_SERVERS_CONFIG);
+  }
+
+  public String processingGuarantee() {
+    return getString(PROCESSING_GUARANTEE_CONFIG);
+  }
+
+  public int numStreamThreads() {
+    return getInt(NUM_STREAM_THREADS_CONFIG);
+  }
+
+  public long commitIntervalMs() {
+    return getLong(COMMIT_INTERVAL_MS_CONFIG);
+  }
+
+  public String deadLetterTopic() {
+    return getString(DEADLETTER_TOPIC_CONFIG);
+  }
+
+  /** The topics the topology reads and writes. */
+  public TopologyOptions options() {
+    return new TopologyOptions(
+        getString(EMBEDDINGS_TOPIC_CONFIG), getString(PREDICTIONS_TOPIC_CONFIG));
+  }
+
+  /**
+   * The Kafka Streams properties: pass-through keys first, then this config's values, {@code
+   * ensure.explicit.internal.resource.naming=true}, {@code errors.dead.letter.queue.topic.name},
+   * and the processing and deserialization exception handlers that dead-letter and continue.
+   */
+  public Properties streamsProperties() {
+    Set<String> own = CONFIG.names();
+    Properties p = new Properties();
+    originals()
+        .forEach(
+            (k, v) -> {
+              if (!own.contains(k)) {
+                p.put(k, v);
+              }
+            });
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    String stateDir = getString(STATE_DIR_CONFIG);
+    if (!stateDir.isBlank()) {
+      p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    }
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DetectorDeserializationExceptionHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DetectorProcessingExceptionHandler.class.getName());
+    return p;
+  }
+
+  /** Fluent construction; {@link #build()} validates. */
+  public static final class Builder {
+    private final Map<String, Object> props = new HashMap<>();
+
+    private Builder() {}
+
+    public Builder applicationId(String id) {
+      return property(APPLICATION_ID_CONFIG, id);
+    }
+
+    public Builder bootstrapServers(String servers) {
+      return property(BOOTSTRAP_SERVERS_CONFIG, servers);
+    }
+
+    public Builder stateDir(Path dir) {
+      return property(STATE_DIR_CONFIG, dir.toString());
+    }
+
+    public Builder processingGuarantee(String guarantee) {
+      return property(PROCESSING_GUARANTEE_CONFIG, guarantee);
+    }
+
+    public Builder numStreamThreads(int threads) {
+      return property(NUM_STREAM_THREADS_CONFIG, threads);
+    }
+
+    public Builder commitIntervalMs(long ms) {
+      return property(COMMIT_INTERVAL_MS_CONFIG, ms);
+    }
+
+    /** Sets any key: one of this config's, or a Kafka Streams/client key passed through. */
+    public Builder property(String key, Object value) {
+      props.put(key, value);
+      return this;
+    }
+
+    /** Sets several keys, as {@link #property} does. */
+    public Builder properties(Map<String, ?> values) {
+      props.putAll(values);
+      return this;
+    }
+
+    /**
+     * Validates and builds; a {@link org.apache.kafka.common.config.ConfigException} names the bad
+     * key.
+     */
+    public TopologyConfig build() {
+      return new TopologyConfig(props);
+    }
+  }
+}

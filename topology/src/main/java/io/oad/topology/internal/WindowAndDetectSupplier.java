@@ -1,0 +1,51 @@
+package io.oad.topology.internal;
+
+import io.oad.contract.Embedding;
+import io.oad.contract.Prediction;
+import io.oad.topology.DetectorMetrics;
+import io.oad.topology.StepModel;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Creates a new {@link WindowAndDetectProcessor} (with its own model) on every {@link #get()} and
+ * declares the persistent, changelogged per-camera window store it uses.
+ */
+public final class WindowAndDetectSupplier
+    implements ProcessorSupplier<String, Embedding, String, Prediction> {
+  private final Supplier<? extends StepModel> models;
+  private final DetectorMetrics metrics;
+  private final String storeName;
+
+  /**
+   * A supplier whose processors use {@code models}, {@code metrics} and store {@code storeName}.
+   */
+  public WindowAndDetectSupplier(
+      Supplier<? extends StepModel> models, DetectorMetrics metrics, String storeName) {
+    this.models = Objects.requireNonNull(models, "models");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.storeName = Objects.requireNonNull(storeName, "storeName");
+  }
+
+  @Override
+  public Processor<String, Embedding, String, Prediction> get() {
+    return new WindowAndDetectProcessor(models, metrics, storeName);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    StoreBuilder<KeyValueStore<String, CameraWindow>> store =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(storeName), Serdes.String(), new CameraWindowSerde())
+            .withLoggingEnabled(Map.of());
+    return Set.of(store);
+  }
+}
