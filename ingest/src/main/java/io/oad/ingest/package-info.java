@@ -1,2 +1,8 @@
-/** Placeholder. */
+/**
+ * Reads video (files, RTSP and HTTP streams), samples it to the model's step rate, encodes JPEG and
+ * publishes frames to {@link io.oad.contract.Topics#FRAMES}. Knows nothing of models.
+ *
+ * <p>Entry points: {@link io.oad.ingest.IngestOptions}, {@link io.oad.ingest.VideoIngestor}, {@link
+ * io.oad.ingest.IngestMetrics} and {@link io.oad.ingest.SyntheticVideo}.
+ */
 package io.oad.ingest;

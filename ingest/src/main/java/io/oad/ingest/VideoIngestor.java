@@ -1,0 +1,277 @@
+package io.oad.ingest;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one camera's video sources back to back, samples them to the target rate by capture time,
+ * encodes JPEG and publishes each kept frame to {@code oad.frames}.
+ *
+ * <p>Capture time: the first frame of the run is at {@code startTimeMs}; every later frame at
+ * {@code startTimeMs + (its presentation time since the first frame of its source + the length of
+ * the sources before it)}. Sequence numbers start at 0 and count published frames, continuous
+ * across sources and loops. The caller owns the {@link Producer}: this class sends and flushes but
+ * never closes it. One run at a time per instance; {@link #stop()} may be called from any thread.
+ *
+ * <pre>{@code
+ * try (Producer<String, byte[]> producer =
+ *     new KafkaProducer<>(VideoIngestor.producerProperties("localhost:9092"))) {
+ *   IngestResult result = new VideoIngestor(options, metrics).run(producer);
+ * }
+ * }</pre>
+ */
+public final class VideoIngestor {
+  private static final Logger LOG = LoggerFactory.getLogger(VideoIngestor.class);
+
+  private final IngestOptions options;
+  private final IngestMetrics metrics;
+  private final IngestProgress.Listener progress;
+  private volatile boolean stopRequested;
+
+  /** An ingestor with private (unregistered) metrics; prints progress if the options ask. */
+  public VideoIngestor(IngestOptions options) {
+    this(options, new IngestMetrics());
+  }
+
+  /** An ingestor counting into shared metrics; prints progress if the options ask. */
+  public VideoIngestor(IngestOptions options, IngestMetrics metrics) {
+    this(
+        options,
+        metrics,
+        options.showProgress()
+            ? new ConsoleProgressBar(System.err)
+            : IngestProgress.Listener.none());
+  }
+
+  /** An ingestor reporting progress to a listener of the caller's (instead of stderr). */
+  public VideoIngestor(
+      IngestOptions options, IngestMetrics metrics, IngestProgress.Listener progress) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.progress = Objects.requireNonNull(progress, "progress");
+  }
+
+  /**
+   * Producer settings for {@code oad.frames}: idempotent ({@code acks=all}), String keys, byte[]
+   * values, a short linger so frames of many cameras batch without adding latency.
+   */
+  public static Properties producerProperties(String bootstrapServers) {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers is required");
+    }
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "oad-ingest");
+    return props;
+  }
+
+  /** The options this ingestor runs with. */
+  public IngestOptions options() {
+    return options;
+  }
+
+  /** Asks the current run to finish after the frame in hand; the ingestor stays stopped. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /** Runs the given sources instead of the options' ones (same camera, same settings). */
+  public IngestResult run(Producer<String, byte[]> producer, List<String> sources) {
+    return runWith(producer, options.withSources(sources).sources());
+  }
+
+  /**
+   * Reads every source (again and again if looping) and publishes the sampled frames; returns once
+   * the sources end, {@code maxFrames} were published, {@link #stop()} was called or the thread was
+   * interrupted. Flushes the producer before returning.
+   *
+   * @throws IngestException if a source cannot be opened or decoded, or Kafka rejects a frame
+   */
+  public IngestResult run(Producer<String, byte[]> producer) {
+    return runWith(producer, options.sources());
+  }
+
+  private IngestResult runWith(Producer<String, byte[]> producer, List<String> sources) {
+    Objects.requireNonNull(producer, "producer");
+    Run run = new Run(producer, sources);
+    try {
+      run.playAll();
+    } finally {
+      producer.flush();
+    }
+    run.throwIfSendFailed();
+    return run.result();
+  }
+
+  /** The state of one run: clocks, counters, sampler and encoder. */
+  private final class Run {
+    private final Producer<String, byte[]> producer;
+    private final List<String> sources;
+    private final String camera = options.cameraId();
+    private final IngestMetrics.Camera points = metrics.forCamera(camera);
+    private final FrameSampler sampler = new FrameSampler(options.targetFps());
+    private final Java2DFrameConverter converter = new Java2DFrameConverter();
+    private final long wallStartNanos = System.nanoTime();
+    private final long startTimeMs = options.startTimeMs().orElseGet(System::currentTimeMillis);
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private long read;
+    private long sequence;
+    private long sourceOffsetUs;
+
+    Run(Producer<String, byte[]> producer, List<String> sources) {
+      this.producer = producer;
+      this.sources = sources;
+    }
+
+    void playAll() {
+      try (JpegEncoder encoder =
+          new JpegEncoder(options.width(), options.height(), options.jpegQuality())) {
+        do {
+          for (int i = 0; i < sources.size() && !finished(); i++) {
+            play(sources.get(i), i, encoder);
+          }
+        } while (options.loop() && !finished());
+      }
+    }
+
+    private void play(String source, int index, JpegEncoder encoder) {
+      try (VideoSource video = VideoSource.open(source, options.socketTimeoutMs())) {
+        long total = video.lengthInFrames();
+        long frameUs = video.frameDurationUs();
+        long firstPts = Long.MIN_VALUE;
+        long lastRelUs = -frameUs;
+        long done = 0;
+        LOG.debug("camera {}: reading {} ({} frames announced)", camera, source, total);
+        while (!finished()) {
+          long t0 = System.nanoTime();
+          Frame frame = video.grab();
+          if (frame == null) {
+            break;
+          }
+          points.decode().observe(seconds(System.nanoTime() - t0));
+          points.read().inc();
+          read++;
+          done++;
+          // presentation time since this source's first frame; estimated if FFmpeg has none
+          if (firstPts == Long.MIN_VALUE) {
+            firstPts = frame.timestamp;
+          }
+          long relUs = frame.timestamp - firstPts;
+          if (frame.timestamp < 0 || relUs <= lastRelUs) {
+            relUs = lastRelUs + frameUs;
+          }
+          lastRelUs = relUs;
+          long timeUs = sourceOffsetUs + relUs;
+          if (sampler.accept(timeUs)) {
+            publish(frame, timeUs, encoder);
+          } else {
+            points.skipped().inc();
+          }
+          progress.onProgress(
+              new IngestProgress(source, index, sources.size(), done, total, sequence, false));
+        }
+        progress.onProgress(
+            new IngestProgress(source, index, sources.size(), done, total, sequence, true));
+        // the next source starts one frame after this one's last frame
+        sourceOffsetUs += lastRelUs + frameUs;
+      }
+    }
+
+    private void publish(Frame frame, long timeUs, JpegEncoder encoder) {
+      throwIfSendFailed();
+      if (options.realtime()) {
+        paceTo(timeUs);
+        if (finished()) {
+          return;
+        }
+      }
+      long t0 = System.nanoTime();
+      EncodedFrame jpeg = encoder.encode(converter.convert(frame));
+      points.encode().observe(seconds(System.nanoTime() - t0));
+      long captureMs = startTimeMs + timeUs / 1000;
+      Callback callback =
+          (metadata, exception) -> {
+            if (exception == null) {
+              acked.incrementAndGet();
+              points.published().inc();
+            } else {
+              sendFailure.compareAndSet(null, exception);
+            }
+          };
+      producer.send(FrameRecords.frame(camera, sequence, captureMs, jpeg), callback);
+      sequence++;
+    }
+
+    /** Sleeps until the wall clock has advanced as far as the video clock. */
+    private void paceTo(long timeUs) {
+      long dueNanos = wallStartNanos + TimeUnit.MICROSECONDS.toNanos(timeUs);
+      long waitNanos = dueNanos - System.nanoTime();
+      if (waitNanos <= 0) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(waitNanos);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    boolean finished() {
+      return stopRequested
+          || sequence >= options.maxFrames()
+          || Thread.currentThread().isInterrupted();
+    }
+
+    void throwIfSendFailed() {
+      Exception failure = sendFailure.get();
+      if (failure != null) {
+        throw new IngestException(
+            "publishing camera '"
+                + camera
+                + "' to oad.frames failed: "
+                + failure.getClass().getSimpleName()
+                + ": "
+                + failure.getMessage(),
+            failure);
+      }
+    }
+
+    IngestResult result() {
+      Duration wall = Duration.ofNanos(System.nanoTime() - wallStartNanos);
+      Duration video = Duration.of(sourceOffsetUs, ChronoUnit.MICROS);
+      LOG.info(
+          "camera {}: read {} frames, published {} in {} ms ({} ms of video)",
+          camera,
+          read,
+          acked.get(),
+          wall.toMillis(),
+          video.toMillis());
+      return new IngestResult(camera, read, acked.get(), wall, video);
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}

@@ -1,0 +1,129 @@
+package io.oad.ingest;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * One opened video source (file or stream) read frame by frame through FFmpeg. Every failure
+ * becomes an {@link IngestException} naming the source. Not thread-safe.
+ */
+final class VideoSource implements AutoCloseable {
+  static {
+    // FFmpeg logs warnings about harmless container quirks to stderr; keep only errors
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+  }
+
+  private final String source;
+  private final FFmpegFrameGrabber grabber;
+
+  private VideoSource(String source, FFmpegFrameGrabber grabber) {
+    this.source = source;
+    this.grabber = grabber;
+  }
+
+  /**
+   * Opens a source and checks that it has a video stream.
+   *
+   * @throws IngestException if it is missing, unreachable, not a video or has no video stream
+   */
+  static VideoSource open(String source, int socketTimeoutMs) {
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(location(source));
+    String scheme = IngestOptions.scheme(source);
+    if (scheme != null && scheme.startsWith("rtsp")) {
+      grabber.setOption("rtsp_transport", "tcp");
+      // FFmpeg >= 5: socket I/O timeout for RTSP, in microseconds
+      grabber.setOption("timeout", Long.toString(socketTimeoutMs * 1000L));
+    } else if (scheme != null && scheme.startsWith("http")) {
+      grabber.setOption("rw_timeout", Long.toString(socketTimeoutMs * 1000L));
+    }
+    if (IngestOptions.isStream(source)) {
+      grabber.setTimeout(socketTimeoutMs);
+    }
+    try {
+      grabber.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      closeQuietly(grabber);
+      throw new IngestException("cannot read video '" + source + "': " + describe(e), e);
+    }
+    if (!grabber.hasVideo() || grabber.getImageWidth() <= 0) {
+      closeQuietly(grabber);
+      throw new IngestException("cannot read video '" + source + "': it has no video stream");
+    }
+    return new VideoSource(source, grabber);
+  }
+
+  /** The next decoded image (BGR), or {@code null} at the end of the source. */
+  Frame grab() {
+    try {
+      Frame frame = grabber.grabImage();
+      return frame == null || frame.image == null ? null : frame;
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      throw new IngestException("cannot decode video '" + source + "': " + describe(e), e);
+    }
+  }
+
+  /** Frame rate the container declares, or 0 if unknown. */
+  double frameRate() {
+    double rate = grabber.getFrameRate();
+    return Double.isFinite(rate) && rate > 0 ? rate : 0;
+  }
+
+  /** Duration of one frame in microseconds, from the declared rate (25 fps if unknown). */
+  long frameDurationUs() {
+    double rate = frameRate();
+    return Math.round(1_000_000.0 / (rate > 0 ? rate : 25.0));
+  }
+
+  /** Number of frames the container announces; 0 or less when unknown (streams). */
+  long lengthInFrames() {
+    return grabber.getLengthInVideoFrames();
+  }
+
+  String source() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(grabber);
+  }
+
+  /** Turns a file path or {@code file:} URL into what FFmpeg opens; checks local files exist. */
+  private static String location(String source) {
+    if (IngestOptions.isStream(source)) {
+      return source;
+    }
+    Path path;
+    try {
+      path = source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
+    } catch (RuntimeException e) {
+      throw new IngestException(
+          "cannot read video '" + source + "': not a valid path (" + e.getMessage() + ")", e);
+    }
+    if (!Files.exists(path)) {
+      throw new IngestException("cannot read video '" + source + "': file not found");
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IngestException("cannot read video '" + source + "': not a readable file");
+    }
+    return path.toAbsolutePath().toString();
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  private static void closeQuietly(FFmpegFrameGrabber grabber) {
+    try {
+      grabber.close();
+    } catch (FrameGrabber.Exception | RuntimeException ignored) {
+      // nothing useful to do: the source is being abandoned anyway
+    }
+  }
+}
