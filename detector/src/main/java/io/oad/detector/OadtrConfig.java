@@ -1,8 +1,21 @@
 package io.oad.detector;
 
 /**
- * Hyper-parameters of an OadTR model. {@link #thumos()} is the paper's THUMOS14 configuration. (API
- * skeleton: the detector module owns and may extend this record.)
+ * Hyper-parameters of an OadTR model. {@link #thumos()} is the paper's THUMOS14 configuration; the
+ * canonical constructor validates every field, so an instance is always a buildable model.
+ *
+ * @param featureDim size of one input feature vector (one step)
+ * @param window number of past steps T in a window; the current step is the last one
+ * @param dModel width of the encoder and the decoder
+ * @param encoderLayers number of pre-norm encoder blocks
+ * @param encoderHeads attention heads in the encoder
+ * @param encoderFfn hidden width of the encoder feed-forward network
+ * @param decoderLayers number of post-norm decoder layers
+ * @param decoderHeads attention heads in the decoder
+ * @param decoderFfn hidden width of the decoder feed-forward network
+ * @param futureSteps number of decoder queries F, one per anticipated step
+ * @param numClasses number of classes C, background included
+ * @param dropout dropout rate used in training (inference ignores it)
  */
 public record OadtrConfig(
     int featureDim,
@@ -18,8 +31,58 @@ public record OadtrConfig(
     int numClasses,
     float dropout) {
 
+  /** Validates the configuration. */
+  public OadtrConfig {
+    positive("featureDim", featureDim);
+    positive("window", window);
+    positive("dModel", dModel);
+    positive("encoderLayers", encoderLayers);
+    positive("encoderHeads", encoderHeads);
+    positive("encoderFfn", encoderFfn);
+    positive("decoderLayers", decoderLayers);
+    positive("decoderHeads", decoderHeads);
+    positive("decoderFfn", decoderFfn);
+    positive("futureSteps", futureSteps);
+    positive("numClasses", numClasses);
+    if (dModel % encoderHeads != 0) {
+      throw new IllegalArgumentException(
+          "dModel " + dModel + " is not divisible by encoderHeads " + encoderHeads);
+    }
+    if (dModel % decoderHeads != 0) {
+      throw new IllegalArgumentException(
+          "dModel " + dModel + " is not divisible by decoderHeads " + decoderHeads);
+    }
+    if (!(dropout >= 0f && dropout < 1f)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+  }
+
   /** The paper's THUMOS14 configuration: 3072-d TSN features, T = 64, 22 classes. */
   public static OadtrConfig thumos() {
     return new OadtrConfig(3072, 64, 1024, 3, 8, 1024, 5, 4, 1024, 8, 22, 0.1f);
+  }
+
+  /**
+   * The small configuration of the official reference outputs ({@code oadtr-reference/tiny}):
+   * window 6, features 48, width 32, 3 future steps, 5 classes. Fast enough for unit tests.
+   */
+  public static OadtrConfig tiny() {
+    return new OadtrConfig(48, 6, 32, 2, 4, 40, 2, 2, 24, 3, 5, 0.1f);
+  }
+
+  /** Head width of the encoder attention. */
+  public int encoderHeadDim() {
+    return dModel / encoderHeads;
+  }
+
+  /** Head width of the decoder attention. */
+  public int decoderHeadDim() {
+    return dModel / decoderHeads;
+  }
+
+  private static void positive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
   }
 }

@@ -1,0 +1,87 @@
+package io.oad.detector.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import java.util.List;
+
+/**
+ * A fully connected layer over the last axis, {@code y = x W^T + b}, with the weight stored as
+ * [out, in] like PyTorch's nn.Linear so official weights load unchanged. Also stands in for the
+ * official decoder's kernel-1 Conv1d, which computes the same thing.
+ */
+public final class Dense extends AbstractBlock {
+  private final int in;
+  private final int out;
+  private final Parameter weight;
+  private final Parameter bias;
+
+  /**
+   * @param in input width
+   * @param out output width
+   * @param withBias whether the layer has a bias
+   */
+  public Dense(int in, int out, boolean withBias) {
+    this.in = in;
+    this.out = out;
+    weight =
+        addParameter(
+            Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(out, in))
+                .optInitializer(Initializer.ZEROS)
+                .build());
+    bias =
+        withBias
+            ? addParameter(
+                Parameter.builder()
+                    .setName("bias")
+                    .setType(Parameter.Type.BIAS)
+                    .optShape(new Shape(out))
+                    .optInitializer(Initializer.ZEROS)
+                    .build())
+            : null;
+  }
+
+  /**
+   * The official entries of this layer.
+   *
+   * @param prefix official module name, e.g. {@code linear_encoding}
+   * @param kernelAxis true if the official tensor is a Conv1d weight [out, in, 1]
+   */
+  public List<OfficialParameter> official(String prefix, boolean kernelAxis) {
+    Shape officialWeight = kernelAxis ? new Shape(out, in, 1) : new Shape(out, in);
+    OfficialParameter w =
+        new OfficialParameter(
+            prefix + ".weight", weight, officialWeight, OfficialParameter.Init.FAN_IN_UNIFORM, in);
+    if (bias == null) {
+      return List.of(w);
+    }
+    return List.of(
+        w,
+        new OfficialParameter(
+            prefix + ".bias", bias, new Shape(out), OfficialParameter.Init.FAN_IN_UNIFORM, in));
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    NDArray w = store.getValue(weight, x.getDevice(), training);
+    NDArray b = bias == null ? null : store.getValue(bias, x.getDevice(), training);
+    return Linear.linear(x, w, b);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape s = inputShapes[0];
+    return new Shape[] {s.slice(0, s.dimension() - 1).add(out)};
+  }
+}
