@@ -154,7 +154,7 @@ public final class OadtrBlock extends AbstractBlock {
     // tokens [B, T+1, d]: projected steps, then the task token LAST
     NDArray x = inputProjection.forward(store, new NDList(windows), training).head();
     NDArray task = store.getValue(taskToken, x.getDevice(), training);
-    x = x.concat(task.broadcast(new Shape(batch, 1, d)), 1);
+    x = x.concat(batchOf(task, new Shape(batch, 1, d), x), 1);
     x = x.add(store.getValue(positions, x.getDevice(), training));
     x = Attention.drop(x, config.dropout(), training);
     for (EncoderLayer layer : encoder) {
@@ -163,9 +163,10 @@ public final class OadtrBlock extends AbstractBlock {
     NDArray memory = encoderNorm.forward(store, new NDList(x), training).head(); // [B, T+1, d]
     // decoder: F learned queries [B, F, d]
     NDArray q =
-        store
-            .getValue(queries, x.getDevice(), training)
-            .broadcast(new Shape(batch, config.futureSteps(), d));
+        batchOf(
+            store.getValue(queries, x.getDevice(), training),
+            new Shape(batch, config.futureSteps(), d),
+            x);
     for (DecoderLayer layer : decoder) {
       q = layer.forward(store, new NDList(q, memory), training).head();
     }
@@ -177,6 +178,13 @@ public final class OadtrBlock extends AbstractBlock {
     NDArray joined = token.concat(dec.mean(new int[] {1}), 1);
     NDArray current = currentHead.forward(store, new NDList(joined), training).head(); // [B, C]
     return new NDList(current, future);
+  }
+
+  /** Broadcasts a parameter to the batch, owned by the batch's manager so it is freed with it. */
+  private static NDArray batchOf(NDArray parameter, Shape shape, NDArray like) {
+    NDArray out = parameter.broadcast(shape);
+    out.attach(like.getManager());
+    return out;
   }
 
   @Override
