@@ -1,0 +1,258 @@
+package io.oad.extractor;
+
+import io.oad.contract.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Validated settings of an {@link ExtractorService}. Build with {@link #builder()}.
+ *
+ * <p>{@code extraProperties} are passed to the Kafka clients: a key starting with {@code consumer.}
+ * or {@code producer.} goes (without the prefix) only to that client, any other key to both.
+ * Settings the service depends on (serializers, manual commits, transactions) are applied after
+ * them and cannot be overridden.
+ *
+ * @param bootstrapServers Kafka bootstrap servers, e.g. {@code localhost:9092}
+ * @param groupId consumer group id
+ * @param maxBatchSize most frames per backbone call
+ * @param maxWait longest time the first frame of a batch waits for more frames
+ * @param pollTimeout how long an idle poll blocks (also bounds how fast an idle service notices a
+ *     stop request that arrives between polls)
+ * @param framesTopic input topic
+ * @param embeddingsTopic output topic
+ * @param deadLetterTopic topic for refused frames
+ * @param transactionalId producer transactional id for exactly-once consume-produce, or {@code
+ *     null} for at-least-once
+ * @param extraProperties further Kafka client properties
+ */
+public record ExtractorConfig(
+    String bootstrapServers,
+    String groupId,
+    int maxBatchSize,
+    Duration maxWait,
+    Duration pollTimeout,
+    String framesTopic,
+    String embeddingsTopic,
+    String deadLetterTopic,
+    String transactionalId,
+    Map<String, Object> extraProperties) {
+  /** Default consumer group id. */
+  public static final String DEFAULT_GROUP_ID = "oad-extractor";
+
+  /** Default {@link #maxBatchSize()}. */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 16;
+
+  /** Default {@link #maxWait()}. */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(20);
+
+  /** Default {@link #pollTimeout()}. */
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /** Largest accepted {@link #maxBatchSize()}. */
+  public static final int MAX_BATCH_SIZE_LIMIT = 4096;
+
+  private static final String CONSUMER_PREFIX = "consumer.";
+  private static final String PRODUCER_PREFIX = "producer.";
+
+  /** Validates every field; the message names the broken rule. */
+  public ExtractorConfig {
+    bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
+    groupId = requireText(groupId, "groupId");
+    framesTopic = requireText(framesTopic, "framesTopic");
+    embeddingsTopic = requireText(embeddingsTopic, "embeddingsTopic");
+    deadLetterTopic = requireText(deadLetterTopic, "deadLetterTopic");
+    if (Set.of(framesTopic, embeddingsTopic, deadLetterTopic).size() != 3) {
+      throw new IllegalArgumentException(
+          "frames, embeddings and dead-letter topics must differ: "
+              + framesTopic
+              + ", "
+              + embeddingsTopic
+              + ", "
+              + deadLetterTopic);
+    }
+    if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxBatchSize must be in 1.." + MAX_BATCH_SIZE_LIMIT + ": " + maxBatchSize);
+    }
+    requireBetween(maxWait, "maxWait", Duration.ZERO);
+    requireBetween(pollTimeout, "pollTimeout", Duration.ofMillis(1));
+    if (transactionalId != null && transactionalId.isBlank()) {
+      throw new IllegalArgumentException("transactionalId must be null or non-blank");
+    }
+    extraProperties =
+        Map.copyOf(Objects.requireNonNull(extraProperties, "extraProperties must not be null"));
+  }
+
+  /** A builder with every default set; only the bootstrap servers are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether the service runs exactly-once with Kafka transactions. */
+  public boolean transactional() {
+    return transactionalId != null;
+  }
+
+  /** Properties for the {@code KafkaConsumer<String, byte[]>} of the frames topic. */
+  public Map<String, Object> consumerProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putAll(clientExtras(CONSUMER_PREFIX, PRODUCER_PREFIX));
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    if (transactional()) {
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
+    return props;
+  }
+
+  /** Properties for the {@code KafkaProducer<String, byte[]>} of embeddings and dead letters. */
+  public Map<String, Object> producerProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.putAll(clientExtras(PRODUCER_PREFIX, CONSUMER_PREFIX));
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // idempotence keeps each camera's records in order across retries
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    if (transactional()) {
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    } else {
+      props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    }
+    return props;
+  }
+
+  private Map<String, Object> clientExtras(String own, String other) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    extraProperties.forEach(
+        (key, value) -> {
+          if (key.startsWith(own)) {
+            props.put(key.substring(own.length()), value);
+          } else if (!key.startsWith(other)) {
+            props.putIfAbsent(key, value);
+          }
+        });
+    return props;
+  }
+
+  private static String requireText(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    return value.trim();
+  }
+
+  private static void requireBetween(Duration value, String name, Duration min) {
+    Objects.requireNonNull(value, name + " must not be null");
+    if (value.compareTo(min) < 0 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException(name + " must be in " + min + "..PT1M: " + value);
+    }
+  }
+
+  /** Builder: {@code setX} for required fields, {@code optX} for the rest. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String groupId = DEFAULT_GROUP_ID;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
+    private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+    private String framesTopic = Topics.FRAMES;
+    private String embeddingsTopic = Topics.EMBEDDINGS;
+    private String deadLetterTopic = Topics.DEADLETTER;
+    private String transactionalId;
+    private final Map<String, Object> extraProperties = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder setBootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    public Builder optGroupId(String groupId) {
+      this.groupId = groupId;
+      return this;
+    }
+
+    public Builder optMaxBatchSize(int maxBatchSize) {
+      this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    public Builder optMaxWait(Duration maxWait) {
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    public Builder optPollTimeout(Duration pollTimeout) {
+      this.pollTimeout = pollTimeout;
+      return this;
+    }
+
+    public Builder optFramesTopic(String framesTopic) {
+      this.framesTopic = framesTopic;
+      return this;
+    }
+
+    public Builder optEmbeddingsTopic(String embeddingsTopic) {
+      this.embeddingsTopic = embeddingsTopic;
+      return this;
+    }
+
+    public Builder optDeadLetterTopic(String deadLetterTopic) {
+      this.deadLetterTopic = deadLetterTopic;
+      return this;
+    }
+
+    /** Enables exactly-once consume-produce with this transactional id (unique per instance). */
+    public Builder optTransactionalId(String transactionalId) {
+      this.transactionalId = transactionalId;
+      return this;
+    }
+
+    /** Adds one Kafka client property (see the class comment for prefixes). */
+    public Builder optProperty(String key, Object value) {
+      extraProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
+      return this;
+    }
+
+    /** Adds Kafka client properties (see the class comment for prefixes). */
+    public Builder optProperties(Map<String, ?> properties) {
+      properties.forEach(this::optProperty);
+      return this;
+    }
+
+    /**
+     * Validates and builds; the message of an {@link IllegalArgumentException} says what is wrong.
+     */
+    public ExtractorConfig build() {
+      return new ExtractorConfig(
+          bootstrapServers,
+          groupId,
+          maxBatchSize,
+          maxWait,
+          pollTimeout,
+          framesTopic,
+          embeddingsTopic,
+          deadLetterTopic,
+          transactionalId,
+          extraProperties);
+    }
+  }
+}

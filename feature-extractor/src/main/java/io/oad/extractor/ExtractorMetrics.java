@@ -1,0 +1,112 @@
+package io.oad.extractor;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * Prometheus metrics of the feature extractor. Metrics work as soon as the object exists; {@link
+ * #register(PrometheusRegistry)} exposes them. One instance per process (or per registry).
+ */
+public final class ExtractorMetrics {
+  /** Frame records taken from the frames topic, good or bad. */
+  public static final String FRAMES_CONSUMED_TOTAL = "oad_extractor_frames_consumed_total";
+
+  /** Embedding records handed to the producer. */
+  public static final String EMBEDDINGS_PRODUCED_TOTAL = "oad_extractor_embeddings_produced_total";
+
+  /** Records sent to the dead-letter topic, by reason code ({@link BadFrameException.Reason}). */
+  public static final String DEADLETTERS_TOTAL = "oad_extractor_deadletters_total";
+
+  /** Time to validate and decode one JPEG. */
+  public static final String DECODE_SECONDS = "oad_extractor_decode_seconds";
+
+  /** Time of one backbone forward pass over a batch. */
+  public static final String INFERENCE_SECONDS = "oad_extractor_inference_seconds";
+
+  /** Number of frames per backbone batch. */
+  public static final String BATCH_SIZE = "oad_extractor_batch_size";
+
+  /** Label of {@link #DEADLETTERS_TOTAL}. */
+  public static final String REASON_LABEL = "reason";
+
+  private final Counter framesConsumed;
+  private final Counter embeddingsProduced;
+  private final Counter deadLetters;
+  private final Histogram decodeSeconds;
+  private final Histogram inferenceSeconds;
+  private final Histogram batchSize;
+
+  /** Creates the metrics, not yet registered anywhere. */
+  public ExtractorMetrics() {
+    framesConsumed =
+        Counter.builder()
+            .name(FRAMES_CONSUMED_TOTAL)
+            .help("Frame records consumed from the frames topic, good or bad")
+            .build();
+    embeddingsProduced =
+        Counter.builder()
+            .name(EMBEDDINGS_PRODUCED_TOTAL)
+            .help("Embedding records sent to the embeddings topic")
+            .build();
+    deadLetters =
+        Counter.builder()
+            .name(DEADLETTERS_TOTAL)
+            .help("Frame records sent to the dead-letter topic, by reason")
+            .labelNames(REASON_LABEL)
+            .build();
+    decodeSeconds =
+        Histogram.builder()
+            .name(DECODE_SECONDS)
+            .help("Time to validate and decode one JPEG frame")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5)
+            .build();
+    inferenceSeconds =
+        Histogram.builder()
+            .name(INFERENCE_SECONDS)
+            .help("Time of one backbone forward pass over a batch")
+            .classicOnly()
+            .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
+            .build();
+    batchSize =
+        Histogram.builder()
+            .name(BATCH_SIZE)
+            .help("Frames per backbone batch")
+            .classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
+            .build();
+  }
+
+  /** Registers every metric with {@code registry}; returns {@code this}. */
+  public ExtractorMetrics register(PrometheusRegistry registry) {
+    registry.register(framesConsumed);
+    registry.register(embeddingsProduced);
+    registry.register(deadLetters);
+    registry.register(decodeSeconds);
+    registry.register(inferenceSeconds);
+    registry.register(batchSize);
+    return this;
+  }
+
+  void frameConsumed() {
+    framesConsumed.inc();
+  }
+
+  void embeddingProduced() {
+    embeddingsProduced.inc();
+  }
+
+  void deadLetter(BadFrameException.Reason reason) {
+    deadLetters.labelValues(reason.code()).inc();
+  }
+
+  void decoded(long nanos) {
+    decodeSeconds.observe(nanos / 1e9);
+  }
+
+  void inferred(int frames, long nanos) {
+    batchSize.observe(frames);
+    inferenceSeconds.observe(nanos / 1e9);
+  }
+}

@@ -1,0 +1,339 @@
+package io.oad.extractor;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extractor process: consumes frames, embeds them in batches across cameras and publishes the
+ * embeddings, keyed by camera id with the frame's capture time as record timestamp. Refused frames
+ * go to the dead-letter topic; the loop never stops for a bad frame.
+ *
+ * <p>Batching: records from successive polls are collected until {@link
+ * ExtractorConfig#maxBatchSize()} frames are waiting or the oldest has waited {@link
+ * ExtractorConfig#maxWait()}. Output records are sent in input order, so each camera (one key, one
+ * partition) keeps its order.
+ *
+ * <p>Delivery: with a {@link ExtractorConfig#transactionalId()} each batch's outputs and its
+ * consumed offsets commit in one Kafka transaction (exactly-once for read_committed readers).
+ * Without one, offsets are committed only after every output of the batch is acknowledged
+ * (at-least-once: a crash between the two duplicates that batch). A batch that fails to publish is
+ * aborted and re-read from its first offset.
+ *
+ * <p>Threading: {@link #run()} on one thread; {@link #close()} from any other thread stops it and
+ * waits for it. The service owns the backbone and both clients and closes them when it stops.
+ */
+public final class ExtractorService implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtractorService.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ExtractorConfig config;
+  private final Backbone backbone;
+  private final ExtractorMetrics metrics;
+  private final Consumer<String, byte[]> consumer;
+  private final Producer<String, byte[]> producer;
+  private final BatchEmbedder embedder;
+  private final Deque<Pending> buffer = new ArrayDeque<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean released = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private boolean opened;
+
+  private record Pending(ConsumerRecord<String, byte[]> record, long arrivedNanos) {}
+
+  /** Creates the service with real Kafka clients built from {@code config}. */
+  public ExtractorService(ExtractorConfig config, Backbone backbone, ExtractorMetrics metrics) {
+    this(
+        config,
+        backbone,
+        metrics,
+        new KafkaConsumer<>(config.consumerProperties()),
+        new KafkaProducer<>(config.producerProperties()));
+  }
+
+  /**
+   * Creates the service with the given clients (tests pass mocks). The consumer must deserialize
+   * keys as strings and values as bytes, the producer serialize them the same way; when {@code
+   * config} is transactional the producer must have that transactional id.
+   */
+  public ExtractorService(
+      ExtractorConfig config,
+      Backbone backbone,
+      ExtractorMetrics metrics,
+      Consumer<String, byte[]> consumer,
+      Producer<String, byte[]> producer) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.backbone = Objects.requireNonNull(backbone, "backbone");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.producer = Objects.requireNonNull(producer, "producer");
+    this.embedder =
+        new BatchEmbedder(backbone, metrics, config.embeddingsTopic(), config.deadLetterTopic());
+  }
+
+  /**
+   * Runs until {@link #close()} or a fatal Kafka error (producer fenced, authorization), which is
+   * rethrown after the clients are closed.
+   */
+  @Override
+  public void run() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("ExtractorService.run() may be called only once");
+    }
+    try {
+      while (running) {
+        step();
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      release();
+      stopped.countDown();
+    }
+    LOG.info("extractor stopped");
+  }
+
+  /**
+   * One cycle: collect a batch (waiting at most the poll timeout when idle), embed and publish it.
+   * Package-private so tests can drive the loop without a thread.
+   *
+   * @return the number of frame records the cycle processed
+   */
+  int step() {
+    open();
+    fill();
+    if (buffer.isEmpty()) {
+      return 0;
+    }
+    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(config.maxBatchSize());
+    while (!buffer.isEmpty() && batch.size() < config.maxBatchSize()) {
+      batch.add(buffer.removeFirst().record());
+    }
+    BatchEmbedder.Output output = embedder.process(batch);
+    if (publish(batch, output.records())) {
+      for (int i = 0; i < output.embeddings(); i++) {
+        metrics.embeddingProduced();
+      }
+      output.reasons().forEach(metrics::deadLetter);
+    }
+    return batch.size();
+  }
+
+  private void open() {
+    if (opened) {
+      return;
+    }
+    opened = true;
+    if (config.transactional()) {
+      producer.initTransactions();
+    }
+    consumer.subscribe(List.of(config.framesTopic()), new DropRevokedRecords());
+    LOG.info(
+        "extractor {} consuming {} as group {} ({}), batches of up to {} within {}",
+        backbone.id(),
+        config.framesTopic(),
+        config.groupId(),
+        config.transactional() ? "exactly-once" : "at-least-once",
+        config.maxBatchSize(),
+        config.maxWait());
+  }
+
+  /**
+   * Polls until a full batch is buffered, the oldest frame's wait is over, or an idle poll ends.
+   */
+  private void fill() {
+    long maxWaitNanos = config.maxWait().toNanos();
+    while (running && buffer.size() < config.maxBatchSize()) {
+      Duration timeout = config.pollTimeout();
+      if (!buffer.isEmpty()) {
+        long left = buffer.peekFirst().arrivedNanos() + maxWaitNanos - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        timeout = Duration.ofNanos(left);
+      }
+      long now = System.nanoTime();
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+        buffer.addLast(new Pending(record, now));
+        metrics.frameConsumed();
+      }
+      if (buffer.isEmpty()) {
+        return; // idle: let the caller check whether to stop
+      }
+    }
+  }
+
+  /** Sends the outputs and commits the batch's offsets; false (and re-read) when that fails. */
+  private boolean publish(
+      List<ConsumerRecord<String, byte[]>> batch, List<ProducerRecord<String, byte[]>> outputs) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
+    return config.transactional()
+        ? publishTransactionally(batch, outputs, offsets)
+        : publishThenCommit(batch, outputs, offsets);
+  }
+
+  private boolean publishTransactionally(
+      List<ConsumerRecord<String, byte[]>> batch,
+      List<ProducerRecord<String, byte[]>> outputs,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      producer.beginTransaction();
+      outputs.forEach(producer::send);
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+      return true;
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
+      // the producer cannot continue; another instance may own this transactional id now
+      running = false;
+      throw new IllegalStateException("fatal producer error, extractor stops: " + e, e);
+    } catch (KafkaException e) {
+      LOG.warn("transaction for a batch of {} failed, aborting and re-reading it", batch.size(), e);
+      producer.abortTransaction();
+      rewind(batch);
+      return false;
+    }
+  }
+
+  private boolean publishThenCommit(
+      List<ConsumerRecord<String, byte[]>> batch,
+      List<ProducerRecord<String, byte[]>> outputs,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(outputs.size());
+      for (ProducerRecord<String, byte[]> output : outputs) {
+        acks.add(producer.send(output));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get();
+      }
+    } catch (ExecutionException | KafkaException e) {
+      LOG.warn("publishing a batch of {} failed, re-reading it", batch.size(), e);
+      rewind(batch);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      rewind(batch);
+      return false;
+    }
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      // close() raced with the commit: the outputs are out, so finish the commit before stopping
+      consumer.commitSync(offsets);
+    }
+    return true;
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      List<ConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      // records of one partition arrive in offset order, so the last one wins
+      offsets.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+    }
+    return offsets;
+  }
+
+  /** Seeks every partition of a failed batch back to its first record and drops what followed. */
+  private void rewind(List<ConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    buffer.removeIf(
+        p -> first.containsKey(new TopicPartition(p.record().topic(), p.record().partition())));
+    first.forEach(consumer::seek);
+  }
+
+  /** Stops the loop and waits (up to 30 s) until it has closed its clients. Idempotent. */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    if (started.get()) {
+      try {
+        if (!stopped.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("extractor loop did not stop within {}", CLOSE_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      release();
+    }
+  }
+
+  private void release() {
+    if (!released.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly("consumer", consumer::close);
+    closeQuietly("producer", producer::close);
+    closeQuietly("decoder", embedder::close);
+    closeQuietly("backbone", backbone::close);
+  }
+
+  private static void closeQuietly(String what, Runnable close) {
+    try {
+      close.run();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the {} failed", what, e);
+    }
+  }
+
+  /** Forgets buffered records of partitions this instance no longer owns. */
+  private final class DropRevokedRecords implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      buffer.removeIf(
+          p -> partitions.contains(new TopicPartition(p.record().topic(), p.record().partition())));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+  }
+}

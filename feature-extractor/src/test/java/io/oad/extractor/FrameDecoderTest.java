@@ -1,0 +1,121 @@
+package io.oad.extractor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.contract.FrameHeaders;
+import io.oad.extractor.BadFrameException.Reason;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+  private static final byte[] GOOD = TestFrames.jpeg(TestFrames.scene(64, 48, 5));
+
+  private final FrameDecoder decoder = new FrameDecoder();
+  private final Set<Reason> seen = EnumSet.noneOf(Reason.class);
+
+  @AfterEach
+  void closeDecoder() {
+    decoder.close();
+  }
+
+  @Test
+  void shouldDecodeAValidFrameToItsAnnouncedSize() throws BadFrameException {
+    BufferedImage image = decoder.decode(GOOD, TestFrames.headers(3, 64, 48));
+    assertEquals(64, image.getWidth());
+    assertEquals(48, image.getHeight());
+    // the decoder is reusable
+    assertEquals(64, decoder.decode(GOOD, TestFrames.headers(4, 64, 48)).getWidth());
+  }
+
+  @Test
+  void shouldRefuseEachKindOfBadFrameWithItsOwnReason() {
+    refused(Reason.EMPTY, null, TestFrames.headers(0, 64, 48));
+    refused(Reason.EMPTY, new byte[0], TestFrames.headers(0, 64, 48));
+
+    Headers noSequence = TestFrames.headers(0, 64, 48);
+    noSequence.remove(FrameHeaders.SEQUENCE);
+    refused(Reason.BAD_HEADER, GOOD, noSequence);
+    Headers noWidth = TestFrames.headers(0, 64, 48);
+    noWidth.remove(FrameHeaders.WIDTH);
+    refused(Reason.BAD_HEADER, GOOD, noWidth);
+    Headers textHeight = TestFrames.headers(0, 64, 48);
+    FrameHeaders.putString(textHeight, FrameHeaders.HEIGHT, "tall");
+    refused(Reason.BAD_HEADER, GOOD, textHeight);
+    refused(Reason.BAD_HEADER, GOOD, TestFrames.headers(-1, 64, 48));
+    refused(Reason.BAD_HEADER, GOOD, new RecordHeaders());
+
+    refused(
+        Reason.NOT_JPEG,
+        "hello".getBytes(StandardCharsets.US_ASCII),
+        TestFrames.headers(0, 64, 48));
+    Headers png = TestFrames.headers(0, 64, 48);
+    FrameHeaders.putString(png, FrameHeaders.CONTENT_TYPE, "image/png");
+    refused(Reason.NOT_JPEG, GOOD, png);
+
+    refused(Reason.ABSURD_DIMENSIONS, GOOD, TestFrames.headers(0, 100_000, 48));
+    refused(Reason.ABSURD_DIMENSIONS, GOOD, TestFrames.headers(0, 64, 0));
+    refused(Reason.ABSURD_DIMENSIONS, GOOD, TestFrames.headers(0, -64, 48));
+
+    refused(Reason.DIMENSION_MISMATCH, GOOD, TestFrames.headers(0, 65, 48));
+
+    refused(Reason.CORRUPT, Arrays.copyOf(GOOD, GOOD.length / 2), TestFrames.headers(0, 64, 48));
+    refused(Reason.CORRUPT, Arrays.copyOf(GOOD, 40), TestFrames.headers(0, 64, 48));
+
+    assertEquals(
+        EnumSet.range(Reason.EMPTY, Reason.CORRUPT), seen, "every decode reason exercised");
+  }
+
+  @Test
+  void shouldRefuseAJpegWhoseOwnHeaderClaimsAnAbsurdSizeWithoutDecodingIt() {
+    byte[] huge = GOOD.clone();
+    int sof = findStartOfFrame(huge);
+    // SOF layout: FF C0, length(2), precision(1), height(2), width(2)
+    // height 20000: above our limit, below libjpeg's own 65500
+    huge[sof + 5] = (byte) 0x4E;
+    huge[sof + 6] = (byte) 0x20;
+    BadFrameException e = refused(Reason.ABSURD_DIMENSIONS, huge, TestFrames.headers(0, 64, 48));
+    assertTrue(e.getMessage().contains("JPEG size"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseAJpegWithGarbledEntropyData() {
+    byte[] garbled = GOOD.clone();
+    int sos = findMarker(garbled, 0xDA);
+    for (int i = sos + 20; i < garbled.length - 2; i++) {
+      garbled[i] = (byte) 0xFF;
+    }
+    refused(Reason.CORRUPT, garbled, TestFrames.headers(0, 64, 48));
+  }
+
+  private BadFrameException refused(Reason expected, byte[] value, Headers headers) {
+    BadFrameException e =
+        assertThrows(BadFrameException.class, () -> decoder.decode(value, headers));
+    assertEquals(expected, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().startsWith(expected.code() + ": "), e.getMessage());
+    seen.add(e.reason());
+    return e;
+  }
+
+  private static int findStartOfFrame(byte[] jpeg) {
+    int baseline = findMarker(jpeg, 0xC0);
+    return baseline >= 0 ? baseline : findMarker(jpeg, 0xC2);
+  }
+
+  private static int findMarker(byte[] jpeg, int marker) {
+    for (int i = 2; i < jpeg.length - 1; i++) {
+      if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == marker) {
+        return i;
+      }
+    }
+    throw new AssertionError("marker " + Integer.toHexString(marker) + " not found");
+  }
+}
