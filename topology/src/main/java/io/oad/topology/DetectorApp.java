@@ -32,7 +32,7 @@ public final class DetectorApp implements AutoCloseable {
       TopologyConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(metrics, "metrics");
-    this.topology = DetectorTopology.build(config.options(), models, metrics);
+    this.topology = DetectorTopology.build(config, models, metrics);
     Properties props = streamsProperties(config, metrics);
     this.streams = new KafkaStreams(topology, props);
     streams.setStateListener(

@@ -63,6 +63,16 @@ public final class DetectorTopology {
     return topology;
   }
 
+  /**
+   * A new topology with the detector's nodes, the topics of {@code config.options()}, and the
+   * topology-level settings of {@code config} (explicit internal resource naming enforced). This is
+   * the one {@link DetectorApp} runs.
+   */
+  public static Topology build(
+      TopologyConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
+    return build(config.newTopology(), config.options(), models, metrics);
+  }
+
   /** A new topology with the detector's nodes. */
   public static Topology build(
       TopologyOptions options, Supplier<? extends StepModel> models, DetectorMetrics metrics) {

@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /**
  * Typed, validated configuration of the detector application. Keys it defines use Kafka Streams'
@@ -201,6 +202,18 @@ public final class TopologyConfig extends AbstractConfig {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DetectorProcessingExceptionHandler.class.getName());
     return p;
+  }
+
+  /**
+   * An empty {@link Topology} that carries the topology-level settings of {@link
+   * #streamsProperties()}. Needed because Kafka Streams reads {@code
+   * ensure.explicit.internal.resource.naming} when a topology (or {@code StreamsBuilder}) is
+   * created, not when {@code KafkaStreams} starts: a topology made with {@code new Topology()}
+   * would never be checked.
+   */
+  public Topology newTopology() {
+    return new Topology(
+        new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsProperties())));
   }
 
   /** Fluent construction; {@link #build()} validates. */

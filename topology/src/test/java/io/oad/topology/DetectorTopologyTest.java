@@ -65,7 +65,7 @@ class DetectorTopologyTest {
 
   private void startDriver(TopologyConfig config) {
     Properties props = DetectorApp.streamsProperties(config, metrics);
-    Topology topology = DetectorTopology.build(config.options(), models, metrics);
+    Topology topology = DetectorTopology.build(config, models, metrics);
     driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
     embeddings =
         driver.createInputTopic(Topics.EMBEDDINGS, new StringSerializer(), new EmbeddingSerde());
