@@ -1,5 +1,6 @@
 package io.oad.detector.eval;
 
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
 
@@ -66,6 +67,14 @@ public record ClassLayout(int numClasses, int background, OptionalInt ambiguous)
    */
   void checkClass(String what, int c) {
     checkIndex(what, c, numClasses);
+  }
+
+  /** Throws unless there is exactly one name per class. */
+  void checkClassNames(List<String> classNames) {
+    if (classNames.size() != numClasses) {
+      throw new IllegalArgumentException(
+          "need " + numClasses + " class names, got " + classNames.size());
+    }
   }
 
   private static void checkIndex(String what, int c, int numClasses) {

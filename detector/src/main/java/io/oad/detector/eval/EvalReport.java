@@ -47,18 +47,11 @@ public final class EvalReport {
 
   /** The JSON text; {@code delay} may be null. */
   public static String toJson(EvalResult result, DelayReport delay, List<String> classNames) {
-    checkNames(result.layout(), classNames);
+    result.layout().checkClassNames(classNames);
     try {
       return MAPPER.writeValueAsString(tree(result, delay, classNames));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise evaluation report", e);
-    }
-  }
-
-  static void checkNames(ClassLayout layout, List<String> classNames) {
-    if (classNames.size() != layout.numClasses()) {
-      throw new IllegalArgumentException(
-          "need " + layout.numClasses() + " class names, got " + classNames.size());
     }
   }
 

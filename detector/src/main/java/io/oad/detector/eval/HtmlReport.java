@@ -45,7 +45,7 @@ public final class HtmlReport {
   public static String render(
       EvalResult result, List<VideoTimeline> videos, List<String> classNames) {
     ClassLayout layout = result.layout();
-    EvalReport.checkNames(layout, classNames);
+    layout.checkClassNames(classNames);
     StringBuilder h = new StringBuilder(16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>Online action detection evaluation</title>")

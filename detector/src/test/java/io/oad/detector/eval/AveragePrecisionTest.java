@@ -80,6 +80,46 @@ class AveragePrecisionTest {
   }
 
   @Test
+  void shouldMatchRankByRankDefinitionWhenScoresAreDistinct() {
+    // without ties the grouped computation must equal the textbook loop over ranks
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 50; trial++) {
+      int n = 1 + random.nextInt(40);
+      double[] scores = new double[n];
+      boolean[] pos = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        scores[i] = random.nextDouble(); // distinct with probability 1
+        pos[i] = random.nextInt(3) == 0;
+      }
+      double naive = naiveAp(scores, pos);
+      double ap = AveragePrecision.of(scores, pos);
+      if (Double.isNaN(naive)) {
+        assertTrue(Double.isNaN(ap));
+      } else {
+        assertEquals(naive, ap, 1e-12, "trial " + trial);
+      }
+    }
+  }
+
+  /** Sort indices by descending score, then average tp/rank over the positives. */
+  private static double naiveAp(double[] scores, boolean[] pos) {
+    Integer[] idx = new Integer[scores.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, (a, b) -> Double.compare(scores[b], scores[a]));
+    int tp = 0;
+    double sum = 0;
+    for (int rank = 1; rank <= idx.length; rank++) {
+      if (pos[idx[rank - 1]]) {
+        tp++;
+        sum += (double) tp / rank;
+      }
+    }
+    return tp == 0 ? Double.NaN : sum / tp;
+  }
+
+  @Test
   void shouldMeanOnlyDefinedValues() {
     assertEquals(0.5, AveragePrecision.meanOfDefined(new double[] {Double.NaN, 0.25, 0.75}), EPS);
     assertTrue(Double.isNaN(AveragePrecision.meanOfDefined(new double[] {Double.NaN})));
