@@ -1,0 +1,80 @@
+package io.oad.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.topology.internal.DetectorDeserializationExceptionHandler;
+import io.oad.topology.internal.DetectorProcessingExceptionHandler;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class TopologyConfigTest {
+  @Test
+  void shouldDefaultToExactlyOnceAndTheContractTopics() {
+    TopologyConfig c = new TopologyConfig(Map.of());
+    assertEquals("oad-detector", c.applicationId());
+    assertEquals("exactly_once_v2", c.processingGuarantee());
+    assertEquals(1, c.numStreamThreads());
+    assertEquals(TopologyOptions.defaults(), c.options());
+    assertEquals("oad.deadletter", c.deadLetterTopic());
+  }
+
+  @Test
+  void shouldBuildStreamsPropertiesWithNamingDeadLetterQueueAndHandlers() {
+    Properties p =
+        TopologyConfig.builder()
+            .applicationId("app-1")
+            .bootstrapServers("broker:9092")
+            .stateDir(Path.of("/var/lib/oad"))
+            .numStreamThreads(3)
+            .commitIntervalMs(250)
+            .property("oad.deadletter.topic", "dlq")
+            .property("oad.predictions.topic", "preds")
+            .property("max.poll.records", 50)
+            .build()
+            .streamsProperties();
+
+    assertEquals("app-1", p.get("application.id"));
+    assertEquals("broker:9092", p.get("bootstrap.servers"));
+    assertEquals("/var/lib/oad", p.get("state.dir"));
+    assertEquals("exactly_once_v2", p.get("processing.guarantee"));
+    assertEquals(3, p.get("num.stream.threads"));
+    assertEquals(250L, p.get("commit.interval.ms"));
+    assertEquals(true, p.get("ensure.explicit.internal.resource.naming"));
+    assertEquals("dlq", p.get("errors.dead.letter.queue.topic.name"));
+    assertEquals(
+        DetectorProcessingExceptionHandler.class.getName(), p.get("processing.exception.handler"));
+    assertEquals(
+        DetectorDeserializationExceptionHandler.class.getName(),
+        p.get("deserialization.exception.handler"));
+    assertEquals(50, p.get("max.poll.records"), "unknown keys pass through");
+    assertFalse(p.containsKey("oad.predictions.topic"), "own oad.* keys stay out of Streams");
+    // Kafka Streams itself accepts the result
+    StreamsConfig streams = new StreamsConfig(p);
+    assertTrue(streams.getBoolean(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG));
+  }
+
+  @Test
+  void shouldNameTheBadKeyWhenInvalid() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> TopologyConfig.builder().processingGuarantee("exactly_once").build());
+    assertTrue(e.getMessage().contains("processing.guarantee"), e.getMessage());
+    ConfigException threads =
+        assertThrows(
+            ConfigException.class, () -> TopologyConfig.builder().numStreamThreads(0).build());
+    assertTrue(threads.getMessage().contains("num.stream.threads"), threads.getMessage());
+  }
+
+  @Test
+  void shouldLeaveStateDirToKafkaStreamsWhenUnset() {
+    assertFalse(new TopologyConfig(Map.of()).streamsProperties().containsKey("state.dir"));
+  }
+}
