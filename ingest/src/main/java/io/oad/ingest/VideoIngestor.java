@@ -219,7 +219,13 @@ public final class VideoIngestor {
               sendFailure.compareAndSet(null, exception);
             }
           };
-      producer.send(FrameRecords.frame(camera, sequence, captureMs, jpeg), callback);
+      try {
+        producer.send(FrameRecords.frame(camera, sequence, captureMs, jpeg), callback);
+      } catch (RuntimeException e) {
+        // KafkaProducer throws synchronously for closed producers, metadata timeouts, ...
+        sendFailure.compareAndSet(null, e);
+        throwIfSendFailed();
+      }
       sequence++;
     }
 

@@ -1,8 +1,11 @@
 package io.oad.ingest;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -14,9 +17,11 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 final class VideoSource implements AutoCloseable {
   static {
-    // FFmpeg logs warnings about harmless container quirks to stderr; keep only errors
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FfmpegLogging.quiet();
   }
+
+  private static final Pattern FFMPEG_ERROR =
+      Pattern.compile("(?:^|\\s)(\\w+)\\(\\) error (-?\\d+)");
 
   private final String source;
   private final FFmpegFrameGrabber grabber;
@@ -114,9 +119,29 @@ final class VideoSource implements AutoCloseable {
     return path.toAbsolutePath().toString();
   }
 
-  private static String describe(Exception e) {
+  /**
+   * The cause in words: JavaCV's messages carry FFmpeg's numeric error code (e.g. {@code -111}),
+   * which {@code av_strerror} turns into text such as "Connection refused".
+   */
+  static String describe(Exception e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    Matcher m = FFMPEG_ERROR.matcher(message);
+    if (m.find()) {
+      int code = Integer.parseInt(m.group(2));
+      byte[] buffer = new byte[256];
+      if (avutil.av_strerror(code, buffer, buffer.length) == 0) {
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+          end++;
+        }
+        String text = new String(buffer, 0, end, StandardCharsets.UTF_8).trim();
+        return text + " (FFmpeg error " + code + " in " + m.group(1) + "())";
+      }
+    }
+    return message;
   }
 
   private static void closeQuietly(FFmpegFrameGrabber grabber) {
