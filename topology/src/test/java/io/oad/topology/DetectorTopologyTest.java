@@ -226,6 +226,18 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldDropARecordWithoutKeyOrValueAndContinue() {
+    startDriver();
+    embeddings.pipeInput("cam-a", null, T0);
+    embeddings.pipeInput(null, embedding(0, 1), T0);
+    send("cam-a", embedding(0, 1));
+
+    assertEquals(1, predictions.readValuesToList().size());
+    assertEquals(2, metrics.droppedCount(DetectorMetrics.REASON_MISSING_KEY_OR_VALUE));
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
   void shouldDeadLetterAWrongDimensionWithReasonHeadersAndContinue() {
     startDriver();
     send("cam-a", embedding(0, 1));

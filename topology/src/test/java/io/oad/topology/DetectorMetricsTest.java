@@ -1,0 +1,83 @@
+package io.oad.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Golden exposition text against a private registry. */
+class DetectorMetricsTest {
+  @Test
+  void shouldExposeTheDocumentedNamesTypesAndValues() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    DetectorMetrics m = new DetectorMetrics().register(registry);
+    m.embeddingConsumed();
+    m.embeddingConsumed();
+    m.embeddingConsumed();
+    m.predictionProduced(40); // 0.04 s
+    m.predictionProduced(3_000); // 3 s
+    m.inference(2_000_000); // 0.002 s
+    m.dropped(DetectorMetrics.REASON_STALE_SEQUENCE);
+
+    String text = scrape(registry);
+    assertEquals(
+        """
+        # HELP oad_detector_capture_to_prediction_seconds Delay from frame capture to the prediction being produced
+        # TYPE oad_detector_capture_to_prediction_seconds histogram
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.01"} 0
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.025"} 0
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.05"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.1"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.25"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="0.5"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="1.0"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="2.5"} 1
+        oad_detector_capture_to_prediction_seconds_bucket{le="5.0"} 2
+        oad_detector_capture_to_prediction_seconds_bucket{le="10.0"} 2
+        oad_detector_capture_to_prediction_seconds_bucket{le="30.0"} 2
+        oad_detector_capture_to_prediction_seconds_bucket{le="+Inf"} 2
+        oad_detector_capture_to_prediction_seconds_count 2
+        oad_detector_capture_to_prediction_seconds_sum 3.04
+        # HELP oad_detector_dropped_total Embeddings that produced no prediction, by reason
+        # TYPE oad_detector_dropped_total counter
+        oad_detector_dropped_total{reason="stale_sequence"} 1.0
+        # HELP oad_detector_embeddings_consumed_total Embeddings read from the input topic, valid or not
+        # TYPE oad_detector_embeddings_consumed_total counter
+        oad_detector_embeddings_consumed_total 3.0
+        # HELP oad_detector_inference_seconds Duration of one model call
+        # TYPE oad_detector_inference_seconds histogram
+        oad_detector_inference_seconds_bucket{le="0.001"} 0
+        oad_detector_inference_seconds_bucket{le="0.0025"} 1
+        oad_detector_inference_seconds_bucket{le="0.005"} 1
+        oad_detector_inference_seconds_bucket{le="0.01"} 1
+        oad_detector_inference_seconds_bucket{le="0.025"} 1
+        oad_detector_inference_seconds_bucket{le="0.05"} 1
+        oad_detector_inference_seconds_bucket{le="0.1"} 1
+        oad_detector_inference_seconds_bucket{le="0.25"} 1
+        oad_detector_inference_seconds_bucket{le="0.5"} 1
+        oad_detector_inference_seconds_bucket{le="1.0"} 1
+        oad_detector_inference_seconds_bucket{le="2.5"} 1
+        oad_detector_inference_seconds_bucket{le="+Inf"} 1
+        oad_detector_inference_seconds_count 1
+        oad_detector_inference_seconds_sum 0.002
+        # HELP oad_detector_predictions_total Predictions written to the predictions topic
+        # TYPE oad_detector_predictions_total counter
+        oad_detector_predictions_total 2.0
+        """,
+        text);
+  }
+
+  private static String scrape(PrometheusRegistry registry) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrometheusTextFormatWriter.builder()
+        .setIncludeCreatedTimestamps(false)
+        .build()
+        .write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
