@@ -148,8 +148,13 @@ public final class VideoIngestor {
       try (JpegEncoder encoder =
           new JpegEncoder(options.width(), options.height(), options.jpegQuality())) {
         do {
+          long readBefore = read;
           for (int i = 0; i < sources.size() && !finished(); i++) {
             play(sources.get(i), i, encoder);
+          }
+          if (read == readBefore && !finished()) {
+            // looping over sources that open but yield nothing would spin forever
+            throw new IngestException("no frames could be read from " + sources);
           }
         } while (options.loop() && !finished());
       }

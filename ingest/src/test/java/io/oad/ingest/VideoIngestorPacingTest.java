@@ -1,0 +1,111 @@
+package io.oad.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.contract.FrameHeaders;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real-time pacing, looping, stop() and progress reports, on a short synthetic clip. */
+class VideoIngestorPacingTest {
+  private static final int SECONDS = 2;
+  @TempDir static Path dir;
+  private static Path clip;
+
+  @BeforeAll
+  static void renderClip() {
+    clip = SyntheticVideo.render(dir.resolve("pace.avi"), 3L, SECONDS);
+  }
+
+  private static IngestOptions.Builder options() {
+    return IngestOptions.builder().setCameraId("pace").addSource(clip.toString());
+  }
+
+  @Test
+  void shouldPaceFramesAtCaptureRateWhenRealtime() {
+    MockProducer<String, byte[]> producer = TestVideos.producer();
+    List<Long> sentAtNanos = new ArrayList<>();
+    IngestProgress.Listener recordSends =
+        p -> {
+          while (sentAtNanos.size() < producer.history().size()) {
+            sentAtNanos.add(System.nanoTime());
+          }
+        };
+
+    IngestResult result =
+        new VideoIngestor(options().optRealtime(true).build(), new IngestMetrics(), recordSends)
+            .run(producer);
+
+    // the last kept frame is at 1.76 s of video, so the run cannot end before that
+    assertTrue(result.wallTime().toMillis() >= 1700, "took " + result.wallTime());
+    long span =
+        TimeUnit.NANOSECONDS.toMillis(sentAtNanos.get(sentAtNanos.size() - 1) - sentAtNanos.get(0));
+    long videoSpan =
+        producer.history().get(producer.history().size() - 1).timestamp()
+            - producer.history().get(0).timestamp();
+    assertTrue(
+        Math.abs(span - videoSpan) < 150,
+        "sent over " + span + " ms for " + videoSpan + " ms of video");
+  }
+
+  @Test
+  void shouldRunFasterThanRealtimeByDefault() {
+    IngestResult result = new VideoIngestor(options().build()).run(TestVideos.producer());
+    assertTrue(result.speedFactor() > 2, "speed factor " + result.speedFactor());
+  }
+
+  @Test
+  void shouldLoopContinuouslyUntilStopped() throws Exception {
+    MockProducer<String, byte[]> producer = TestVideos.producer();
+    VideoIngestor ingestor = new VideoIngestor(options().optLoop(true).build());
+
+    CompletableFuture<IngestResult> run =
+        CompletableFuture.supplyAsync(() -> ingestor.run(producer));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (producer.history().size() < 40 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    ingestor.stop();
+    IngestResult result = run.get(20, TimeUnit.SECONDS);
+
+    assertTrue(result.framesPublished() >= 40, "published " + result.framesPublished());
+    assertTrue(result.videoTime().toMillis() > 4 * SECONDS * 1000, "looped several times");
+    var records = producer.history();
+    for (int i = 1; i < records.size(); i++) {
+      assertEquals(i, FrameHeaders.getLong(records.get(i).headers(), FrameHeaders.SEQUENCE));
+      long step = records.get(i).timestamp() - records.get(i - 1).timestamp();
+      assertTrue(step >= 240 && step <= 280, "step " + i + " is " + step + " ms");
+    }
+  }
+
+  @Test
+  void shouldReportProgressPerFrameAndAtTheEndOfEachSource() {
+    List<IngestProgress> reports = new ArrayList<>();
+    IngestOptions twice = options().addSource(clip.toString()).build();
+
+    new VideoIngestor(twice, new IngestMetrics(), reports::add).run(TestVideos.producer());
+
+    List<IngestProgress> ends = reports.stream().filter(IngestProgress::sourceDone).toList();
+    assertEquals(2, ends.size());
+    assertEquals(0, ends.get(0).sourceIndex());
+    assertEquals(1, ends.get(1).sourceIndex());
+    int frames = SECONDS * SyntheticVideo.FPS;
+    assertEquals(frames, ends.get(0).framesDone());
+    assertEquals(frames, ends.get(0).framesTotal());
+    assertEquals(2 * frames + 2, reports.size());
+    String bar = ConsoleProgressBar.line(ends.get(1));
+    assertTrue(bar.contains(frames + "/" + frames + " frames"), bar);
+    assertTrue(bar.contains("pace.avi (2/2)"), bar);
+    assertFalse(
+        ConsoleProgressBar.line(reports.get(0)).contains("##"), "first frame shows an empty bar");
+  }
+}
