@@ -14,8 +14,8 @@ import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.detector.Windows;
-import io.oad.topology.internal.CameraWindow;
-import io.oad.topology.internal.CameraWindowSerde;
+import io.oad.topology.internal.WindowKey;
+import io.oad.topology.internal.WindowMeta;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -64,8 +64,12 @@ class DetectorTopologyTest {
   }
 
   private void startDriver(TopologyConfig config) {
+    startDriver(config, models);
+  }
+
+  private void startDriver(TopologyConfig config, FakeStepModel.Factory factory) {
     Properties props = DetectorApp.streamsProperties(config, metrics);
-    Topology topology = DetectorTopology.build(config, models, metrics);
+    Topology topology = DetectorTopology.build(config, factory, metrics);
     driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
     embeddings =
         driver.createInputTopic(Topics.EMBEDDINGS, new StringSerializer(), new EmbeddingSerde());
@@ -303,34 +307,77 @@ class DetectorTopologyTest {
   @Test
   void shouldContinueFromTheChangelogAfterARestart() {
     startDriver();
-    for (long seq = 0; seq < T - 1; seq++) {
-      send("cam-a", embedding(seq, 1));
+    List<float[]> sent = new ArrayList<>();
+    int before = T + 3; // wraps the ring buffer
+    for (long seq = 0; seq < before; seq++) {
+      Embedding e = embedding(seq, (int) (seq % 3));
+      sent.add(e.vector());
+      send("cam-a", e);
     }
     predictions.readValuesToList();
-    TestOutputTopic<String, CameraWindow> changelog =
-        driver.createOutputTopic(CHANGELOG, new StringDeserializer(), new CameraWindowSerde());
-    List<KeyValue<String, CameraWindow>> logged = changelog.readKeyValuesToList();
-    assertEquals(T - 1, logged.size());
-    CameraWindow last = logged.get(logged.size() - 1).value;
-    assertEquals(T - 1, last.stepsSeen());
-    assertEquals(T - 2, last.lastSequence());
+    List<KeyValue<WindowKey, byte[]>> logged = readChangelog();
+    assertEquals(2 * before, logged.size(), "one step slot and one metadata entry per step");
+    for (KeyValue<WindowKey, byte[]> kv : logged) {
+      // each step writes one vector and the small metadata, never the whole window
+      int expected = kv.key.slot() == WindowKey.META ? 25 : 4 * DIM;
+      assertEquals(expected, kv.value.length, kv.key.toString());
+    }
+    WindowMeta last = WindowMeta.decode(logged.get(logged.size() - 1).value);
+    assertEquals(new WindowMeta(before, before - 1, T, DIM), last);
     driver.close();
 
     // TopologyTestDriver wipes its state directory on close, so restore the store the way Kafka
     // Streams would: by replaying the changelog into a fresh instance.
     startDriver();
-    KeyValueStore<String, CameraWindow> store = driver.getKeyValueStore(DetectorTopology.STORE);
+    KeyValueStore<WindowKey, byte[]> store = driver.getKeyValueStore(DetectorTopology.STORE);
     logged.forEach(kv -> store.put(kv.key, kv.value));
-    send("cam-a", embedding(T - 2, 2)); // already processed before the restart
-    send("cam-a", embedding(T - 1, 2));
+    send("cam-a", embedding(before - 1, 2)); // already processed before the restart
+    Embedding next = embedding(before, 2);
+    sent.add(next.vector());
+    send("cam-a", next);
 
     List<Prediction> out = predictions.readValuesToList();
     assertEquals(1, out.size());
-    assertEquals(T - 1, out.get(0).step());
-    assertTrue(out.get(0).warm(), "the T-th step after the restart is warm");
+    assertEquals(before, out.get(0).step());
+    assertEquals(before, out.get(0).sequence());
+    assertTrue(out.get(0).warm());
+    FakeStepModel restored = models.created.get(1);
+    float[][] want = Windows.leftPad(sent, T);
+    float[][] got = restored.windowsSeen.get(0);
+    for (int t = 0; t < T; t++) {
+      assertArrayEquals(want[t], got[t], "restored window row " + t);
+    }
     assertEquals(2, models.created.size(), "one model per driver instance");
     assertTrue(models.created.get(0).closed, "the first processor closed its model");
     assertTrue(predictions.isEmpty());
+  }
+
+  @Test
+  void shouldResetAWindowStoredForAnotherModelShape() {
+    startDriver();
+    for (long seq = 0; seq < T; seq++) {
+      send("cam-a", embedding(seq, 1));
+    }
+    List<KeyValue<WindowKey, byte[]>> logged = readChangelog();
+    driver.close();
+
+    FakeStepModel.Factory shorter = new FakeStepModel.Factory(T - 1, DIM);
+    startDriver(TopologyConfig.builder().stateDir(stateDir).build(), shorter);
+    KeyValueStore<WindowKey, byte[]> store = driver.getKeyValueStore(DetectorTopology.STORE);
+    logged.forEach(kv -> store.put(kv.key, kv.value));
+    predictions.readValuesToList();
+    send("cam-a", embedding(T, 2));
+
+    Prediction p = predictions.readValue();
+    assertEquals(0, p.step(), "the window restarts for the new model");
+    assertFalse(p.warm());
+    assertTrue(predictions.isEmpty());
+  }
+
+  private List<KeyValue<WindowKey, byte[]>> readChangelog() {
+    return driver
+        .createOutputTopic(CHANGELOG, WindowKey.serde().deserializer(), new ByteArrayDeserializer())
+        .readKeyValuesToList();
   }
 
   @Test

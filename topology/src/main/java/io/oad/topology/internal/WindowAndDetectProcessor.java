@@ -1,12 +1,13 @@
 package io.oad.topology.internal;
 
-import io.oad.contract.ContractException;
 import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
 import io.oad.detector.Detector;
 import io.oad.detector.Windows;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules: an embedding whose sequence is not newer than the camera's last processed one is
  * dropped (duplicate or out of order), except sequence 0, which means the camera restarted and
- * resets its window. While fewer than T steps were seen, the window is left-padded with the
+ * resets its window (so does a stored window written for another window length or dimension, i.e.
+ * after a model change). While fewer than T steps were seen, the window is left-padded with the
  * earliest step and the prediction is marked not warm. An embedding of the wrong dimension raises
  * {@link DimensionMismatchException}, which the processing exception handler dead-letters.
  *
@@ -38,7 +40,7 @@ public final class WindowAndDetectProcessor
   private final String storeName;
 
   private ProcessorContext<String, Prediction> context;
-  private KeyValueStore<String, CameraWindow> store;
+  private CameraWindowStore windows;
   private StepModel model;
   private PredictionMapper mapper;
 
@@ -55,7 +57,8 @@ public final class WindowAndDetectProcessor
   @Override
   public void init(ProcessorContext<String, Prediction> context) {
     this.context = context;
-    this.store = context.getStateStore(storeName);
+    KeyValueStore<WindowKey, byte[]> store = context.getStateStore(storeName);
+    this.windows = new CameraWindowStore(store);
     this.model = Objects.requireNonNull(models.get(), "the StepModel supplier returned null");
     if (model.window() < 1 || model.featureDim() < 1) {
       throw new IllegalStateException(
@@ -84,46 +87,48 @@ public final class WindowAndDetectProcessor
       throw new DimensionMismatchException(
           camera, embedding.sequence(), embedding.dimension(), model.featureDim());
     }
-    CameraWindow previous = store.get(camera);
     long seq = embedding.sequence();
-    CameraWindow next;
-    if (previous == null || seq == 0) {
-      if (previous != null) {
-        LOG.info(
-            "camera {} restarted (sequence 0 after {}): window reset",
-            camera,
-            previous.lastSequence());
-      }
-      next = CameraWindow.first(seq, embedding.vector());
-    } else if (seq <= previous.lastSequence()) {
+    WindowMeta previous = windows.meta(camera);
+    if (previous != null && seq != 0 && seq <= previous.lastSequence()) {
       drop(
           DetectorMetrics.REASON_STALE_SEQUENCE,
           camera,
           seq,
           "sequence not after the last processed " + previous.lastSequence());
       return;
-    } else if (previous.dimension() != embedding.dimension()) {
-      throw new ContractException(
-          "stored window of camera "
-              + camera
-              + " has dimension "
-              + previous.dimension()
-              + ", embedding has "
-              + embedding.dimension());
+    }
+    WindowMeta next;
+    List<float[]> steps;
+    if (previous == null || seq == 0 || !previous.fits(model.window(), model.featureDim())) {
+      if (previous != null) {
+        LOG.info(
+            "camera {}: window reset at sequence {} ({})",
+            camera,
+            seq,
+            seq == 0 ? "camera restarted" : "stored window was written by another model shape");
+      }
+      next = WindowMeta.first(seq, model.window(), model.featureDim());
+      steps = new ArrayList<>(List.of(embedding.vector()));
     } else {
-      next = previous.append(seq, embedding.vector(), model.window());
+      next = previous.next(seq);
+      steps = windows.steps(camera, previous);
+      if (steps.size() == model.window()) {
+        steps.remove(0);
+      }
+      steps.add(embedding.vector());
     }
 
-    Prediction prediction = predict(camera, embedding, next);
-    store.put(camera, next);
+    Prediction prediction = predict(camera, embedding, next, steps);
+    windows.put(camera, next, embedding.vector());
     context.forward(new Record<>(camera, prediction, embedding.captureTimeMs()));
     metrics.predictionProduced(prediction.latencyMs());
   }
 
-  private Prediction predict(String camera, Embedding embedding, CameraWindow window) {
-    float[][] steps = Windows.leftPad(window.steps(), model.window());
+  private Prediction predict(
+      String camera, Embedding embedding, WindowMeta meta, List<float[]> recent) {
+    float[][] window = Windows.leftPad(recent, model.window());
     long start = System.nanoTime();
-    Detector.Output out = model.predict(new float[][][] {steps});
+    Detector.Output out = model.predict(new float[][][] {window});
     metrics.inference(System.nanoTime() - start);
     if (out == null || out.current() == null || out.current().length != 1) {
       throw new IllegalStateException(
@@ -136,8 +141,8 @@ public final class WindowAndDetectProcessor
             camera,
             embedding.sequence(),
             embedding.captureTimeMs(),
-            window.stepsSeen() - 1,
-            window.stepsSeen() >= model.window(),
+            meta.stepsSeen() - 1,
+            meta.stepsSeen() >= model.window(),
             context.currentSystemTimeMs());
     return mapper.map(info, out.current()[0], future);
   }

@@ -17,7 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Creates a new {@link WindowAndDetectProcessor} (with its own model) on every {@link #get()} and
- * declares the persistent, changelogged per-camera window store it uses.
+ * declares the persistent, changelogged per-camera window store it uses (see {@link
+ * CameraWindowStore} for its layout).
  */
 public final class WindowAndDetectSupplier
     implements ProcessorSupplier<String, Embedding, String, Prediction> {
@@ -42,9 +43,9 @@ public final class WindowAndDetectSupplier
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    StoreBuilder<KeyValueStore<String, CameraWindow>> store =
+    StoreBuilder<KeyValueStore<WindowKey, byte[]>> store =
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(storeName), Serdes.String(), new CameraWindowSerde())
+                Stores.persistentKeyValueStore(storeName), WindowKey.serde(), Serdes.ByteArray())
             .withLoggingEnabled(Map.of());
     return Set.of(store);
   }
