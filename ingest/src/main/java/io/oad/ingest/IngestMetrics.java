@@ -27,6 +27,9 @@ public final class IngestMetrics {
   /** Frames dropped by sampling to the target rate. */
   public static final String FRAMES_SKIPPED = "oad_ingest_frames_skipped_total";
 
+  /** Attempts to reopen a failed or ended stream. */
+  public static final String RECONNECTS = "oad_ingest_reconnects_total";
+
   /** Time to decode one frame. */
   public static final String DECODE_SECONDS = "oad_ingest_decode_seconds";
 
@@ -49,6 +52,7 @@ public final class IngestMetrics {
   private final Counter framesRead;
   private final Counter framesPublished;
   private final Counter framesSkipped;
+  private final Counter reconnects;
   private final Histogram decodeSeconds;
   private final Histogram encodeSeconds;
   private final Set<String> cameras = ConcurrentHashMap.newKeySet();
@@ -58,6 +62,7 @@ public final class IngestMetrics {
     framesRead = counter(FRAMES_READ, "Frames decoded from video sources.");
     framesPublished = counter(FRAMES_PUBLISHED, "Frames acknowledged by Kafka on oad.frames.");
     framesSkipped = counter(FRAMES_SKIPPED, "Frames dropped by sampling to the target rate.");
+    reconnects = counter(RECONNECTS, "Attempts to reopen a failed or ended stream source.");
     decodeSeconds = histogram(DECODE_SECONDS, "Time to decode one video frame.");
     encodeSeconds = histogram(ENCODE_SECONDS, "Time to resize and JPEG-encode one frame.");
   }
@@ -67,6 +72,7 @@ public final class IngestMetrics {
     registry.register(framesRead);
     registry.register(framesPublished);
     registry.register(framesSkipped);
+    registry.register(reconnects);
     registry.register(decodeSeconds);
     registry.register(encodeSeconds);
     return this;
@@ -79,6 +85,7 @@ public final class IngestMetrics {
         framesRead.labelValues(label),
         framesPublished.labelValues(label),
         framesSkipped.labelValues(label),
+        reconnects.labelValues(label),
         decodeSeconds.labelValues(label),
         encodeSeconds.labelValues(label));
   }
@@ -117,6 +124,7 @@ public final class IngestMetrics {
       CounterDataPoint read,
       CounterDataPoint published,
       CounterDataPoint skipped,
+      CounterDataPoint reconnects,
       DistributionDataPoint decode,
       DistributionDataPoint encode) {}
 }

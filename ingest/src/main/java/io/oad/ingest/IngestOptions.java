@@ -27,6 +27,8 @@ import java.util.Set;
  * @param maxFrames stop after publishing this many frames ({@link Long#MAX_VALUE} = no limit)
  * @param socketTimeoutMs network read/open timeout for stream sources
  * @param showProgress print a progress bar for files to stderr
+ * @param reconnect when a stream source fails (cannot be opened, or breaks off), retry it with
+ *     exponential backoff until {@link VideoIngestor#stop()} instead of failing the run
  */
 public record IngestOptions(
     String cameraId,
@@ -40,7 +42,8 @@ public record IngestOptions(
     boolean loop,
     long maxFrames,
     int socketTimeoutMs,
-    boolean showProgress) {
+    boolean showProgress,
+    boolean reconnect) {
 
   /** The model's step rate: 4 steps per second. */
   public static final double DEFAULT_TARGET_FPS = 4.0;
@@ -113,7 +116,8 @@ public record IngestOptions(
         loop,
         maxFrames,
         socketTimeoutMs,
-        showProgress);
+        showProgress,
+        reconnect);
   }
 
   /** Whether a source is a network stream (as opposed to a local file). */
@@ -163,6 +167,7 @@ public record IngestOptions(
     private long maxFrames = Long.MAX_VALUE;
     private int socketTimeoutMs = DEFAULT_SOCKET_TIMEOUT_MS;
     private boolean showProgress;
+    private boolean reconnect;
 
     private Builder() {}
 
@@ -240,6 +245,12 @@ public record IngestOptions(
       return this;
     }
 
+    /** Retry failing stream sources with backoff until stopped (default false: fail the run). */
+    public Builder optReconnect(boolean reconnect) {
+      this.reconnect = reconnect;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -258,7 +269,8 @@ public record IngestOptions(
           loop,
           maxFrames,
           socketTimeoutMs,
-          showProgress);
+          showProgress,
+          reconnect);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,10 @@ public final class VideoIngestor {
   private final IngestOptions options;
   private final IngestMetrics metrics;
   private final IngestProgress.Listener progress;
+  private static final long FIRST_BACKOFF_MS = 500;
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final CountDownLatch stopLatch = new CountDownLatch(1);
   private volatile boolean stopRequested;
 
   /** An ingestor with private (unregistered) metrics; prints progress if the options ask. */
@@ -93,6 +98,7 @@ public final class VideoIngestor {
   /** Asks the current run to finish after the frame in hand; the ingestor stays stopped. */
   public void stop() {
     stopRequested = true;
+    stopLatch.countDown();
   }
 
   /** Runs the given sources instead of the options' ones (same camera, same settings). */
@@ -116,9 +122,16 @@ public final class VideoIngestor {
     Run run = new Run(producer, sources);
     try {
       run.playAll();
-    } finally {
-      producer.flush();
+    } catch (RuntimeException e) {
+      // deliver what was sent before the failure, without hiding the failure
+      try {
+        producer.flush();
+      } catch (RuntimeException flushFailure) {
+        e.addSuppressed(flushFailure);
+      }
+      throw e;
     }
+    producer.flush();
     run.throwIfSendFailed();
     return run.result();
   }
@@ -150,7 +163,7 @@ public final class VideoIngestor {
         do {
           long readBefore = read;
           for (int i = 0; i < sources.size() && !finished(); i++) {
-            play(sources.get(i), i, encoder);
+            playSource(sources.get(i), i, encoder);
           }
           if (read == readBefore && !finished()) {
             // looping over sources that open but yield nothing would spin forever
@@ -160,8 +173,53 @@ public final class VideoIngestor {
       }
     }
 
+    /** Plays one source; a stream with reconnect on is reopened with backoff until stopped. */
+    private void playSource(String source, int index, JpegEncoder encoder) {
+      boolean retry = options.reconnect() && IngestOptions.isStream(source);
+      long backoffMs = FIRST_BACKOFF_MS;
+      while (true) {
+        long readBefore = read;
+        try {
+          play(source, index, encoder);
+          if (!retry || finished()) {
+            return;
+          }
+          LOG.warn("camera {}: stream {} ended", camera, source);
+        } catch (IngestException e) {
+          if (!retry || finished() || sendFailure.get() != null) {
+            throw e;
+          }
+          LOG.warn("camera {}: {}", camera, e.getMessage());
+        }
+        if (read > readBefore) {
+          backoffMs = FIRST_BACKOFF_MS; // it worked for a while: start backing off afresh
+        }
+        LOG.info("camera {}: reconnecting to {} in {} ms", camera, source, backoffMs);
+        points.reconnects().inc();
+        if (awaitStop(backoffMs)) {
+          return;
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      }
+    }
+
+    /** Waits up to the given time; true if the ingestor was stopped meanwhile. */
+    private boolean awaitStop(long millis) {
+      try {
+        return stopLatch.await(millis, TimeUnit.MILLISECONDS) || finished();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return true;
+      }
+    }
+
     private void play(String source, int index, JpegEncoder encoder) {
       try (VideoSource video = VideoSource.open(source, options.socketTimeoutMs())) {
+        if (IngestOptions.isStream(source)) {
+          // a live stream's clock starts when it is opened (also after a reconnect)
+          long sinceStartUs = (System.currentTimeMillis() - startTimeMs) * 1000;
+          sourceOffsetUs = Math.max(sourceOffsetUs, sinceStartUs);
+        }
         long total = video.lengthInFrames();
         long frameUs = video.frameDurationUs();
         long firstPts = Long.MIN_VALUE;

@@ -1,11 +1,16 @@
 package io.oad.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -128,5 +133,33 @@ class IngestErrorsTest {
 
     assertTrue(
         e.getMessage().contains("cam-y") && e.getMessage().contains("no metadata"), e.getMessage());
+  }
+
+  @Test
+  void shouldRetryAnUnreachableStreamUntilStopped() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    IngestMetrics metrics = new IngestMetrics().register(registry);
+    IngestOptions options =
+        IngestOptions.builder()
+            .setCameraId("flaky")
+            .addSource("rtsp://127.0.0.1:1/stream")
+            .optReconnect(true)
+            .build();
+    VideoIngestor ingestor = new VideoIngestor(options, metrics);
+
+    CompletableFuture<IngestResult> run =
+        CompletableFuture.supplyAsync(() -> ingestor.run(TestVideos.producer()));
+    Thread.sleep(1200); // backoff 0.5 s then 1 s: two retries scheduled by now
+    assertFalse(run.isDone(), "still retrying");
+    ingestor.stop();
+    IngestResult result = run.get(10, TimeUnit.SECONDS);
+
+    assertEquals(0, result.framesRead());
+    double retries =
+        registry.scrape().stream()
+            .filter(s -> s.getMetadata().getPrometheusName().equals("oad_ingest_reconnects"))
+            .mapToDouble(s -> ((CounterSnapshot) s).getDataPoints().get(0).getValue())
+            .sum();
+    assertTrue(retries >= 2 && retries <= 3, "retries: " + retries);
   }
 }

@@ -69,6 +69,7 @@ class IngestMetricsTest {
     cam.read().inc(3);
     cam.published().inc(2);
     cam.skipped().inc();
+    cam.reconnects().inc(4);
     cam.decode().observe(0.0002);
     cam.encode().observe(0.003);
 
