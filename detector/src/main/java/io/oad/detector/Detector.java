@@ -53,13 +53,19 @@ public final class Detector implements AutoCloseable {
   /** A model with seeded random weights (PyTorch's default initialisations). */
   public static Detector create(OadtrConfig config, List<String> classNames, long seed) {
     Objects.requireNonNull(config, "config");
+    return create(config, classNames, seed, new FeatureSpec(config.featureDim(), null));
+  }
+
+  /** A model with seeded random weights that declares the features it expects. */
+  public static Detector create(
+      OadtrConfig config, List<String> classNames, long seed, FeatureSpec feature) {
     ModelManifest manifest =
         new ModelManifest(
             ModelManifest.FORMAT,
             randomModelId(config, classNames, seed),
             config,
             classNames,
-            new FeatureSpec(config.featureDim(), null),
+            feature,
             ModelManifest.WEIGHTS_FILE);
     return build(manifest, block -> SeededInit.apply(block, seed));
   }

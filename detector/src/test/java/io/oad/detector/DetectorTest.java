@@ -184,6 +184,24 @@ class DetectorTest {
   }
 
   @Test
+  void shouldKeepTheDeclaredExtractorThroughAnArchive() {
+    Path archive = dir.resolve("with-extractor");
+    try (Detector d = Detector.create(TINY, CLASSES, 1, new FeatureSpec(48, "pooled-v1"))) {
+      d.save(archive);
+    }
+    try (Detector loaded = Detector.load(archive)) {
+      assertEquals("pooled-v1", loaded.featureSpec().extractorId());
+    }
+  }
+
+  @Test
+  void shouldRefuseADirectoryWithoutManifest() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Detector.load(dir));
+    assertTrue(e.getMessage().contains("model.json"), e.getMessage());
+  }
+
+  @Test
   void shouldRefuseUseAfterClose() {
     Detector d = Detector.create(TINY, CLASSES, 1);
     d.close();

@@ -23,7 +23,7 @@ class ThumosLatencyTest {
       for (int batch : new int[] {1, 8}) {
         float[][][] in = windows(config, batch);
         d.predict(in); // warm-up
-        int runs = batch == 1 ? 7 : 3;
+        int runs = batch == 1 ? 5 : 2;
         double[] ms = new double[runs];
         Detector.Output out = null;
         for (int i = 0; i < runs; i++) {
