@@ -43,6 +43,7 @@ final class TestVideos {
   }
 
   static ClipInfo count(Path clip) throws Exception {
+    FfmpegLogging.quiet();
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toString())) {
       grabber.start();
       int n = 0;
