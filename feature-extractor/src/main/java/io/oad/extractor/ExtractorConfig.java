@@ -3,10 +3,11 @@ package io.oad.extractor;
 import io.oad.contract.Topics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -71,7 +72,7 @@ public record ExtractorConfig(
     framesTopic = requireText(framesTopic, "framesTopic");
     embeddingsTopic = requireText(embeddingsTopic, "embeddingsTopic");
     deadLetterTopic = requireText(deadLetterTopic, "deadLetterTopic");
-    if (Set.of(framesTopic, embeddingsTopic, deadLetterTopic).size() != 3) {
+    if (new HashSet<>(List.of(framesTopic, embeddingsTopic, deadLetterTopic)).size() != 3) {
       throw new IllegalArgumentException(
           "frames, embeddings and dead-letter topics must differ: "
               + framesTopic
