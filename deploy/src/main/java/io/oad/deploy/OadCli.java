@@ -11,7 +11,11 @@ import picocli.CommandLine.Command;
     description =
         "Online action detection on Kafka: ingest video, extract embeddings, detect actions with OadTR.",
     subcommands = {
+      DemoCommand.class,
       BrokerCommand.class,
+      IngestCommand.class,
+      ExtractCommand.class,
+      DetectCommand.class,
       WatchCommand.class,
     })
 public final class OadCli {

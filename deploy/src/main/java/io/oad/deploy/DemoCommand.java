@@ -1,0 +1,331 @@
+package io.oad.deploy;
+
+import io.oad.contract.JsonSerde;
+import io.oad.contract.Prediction;
+import io.oad.contract.Topics;
+import io.oad.extractor.PooledPixelBackbone;
+import io.oad.ingest.IngestMetrics;
+import io.oad.ingest.IngestOptions;
+import io.oad.ingest.IngestResult;
+import io.oad.ingest.SyntheticVideo;
+import io.oad.ingest.VideoIngestor;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oad demo}: the whole service in one process on real video: an in-process KRaft broker,
+ * ingest of one or more cameras, the feature extractor and the detector topology; prints one line
+ * per prediction and a summary.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole service in this process on real video: in-process Kafka broker, ingest, feature extractor,",
+      "detector. Prints one line per prediction and a summary; exits when the input ends (or keeps running with",
+      "--follow)."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = "--video",
+      paramLabel = "FILE|URL",
+      description = "A video file or stream URL; repeat for more cameras. Default: Weizmann clips.")
+  List<String> videos = new ArrayList<>();
+
+  @Option(
+      names = "--clips",
+      paramLabel = "DIR",
+      description =
+          "Weizmann-layout clips folder (default: ../shared/data/weizmann next to the project).")
+  Path clips;
+
+  @Option(
+      names = "--cameras",
+      defaultValue = "2",
+      description =
+          "Cameras to simulate from the clips folder, one subject each (default: ${DEFAULT-VALUE}).")
+  int cameras;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "4",
+      description = "Sampling rate = model steps per second (default: ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(
+      names = "--realtime",
+      description = "Play files at capture speed instead of as fast as possible.")
+  boolean realtime;
+
+  @Option(
+      names = "--follow",
+      description = "Keep running after the input ends (Ctrl-C to stop); files loop.")
+  boolean follow;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "Detector model archive (default: models/detector, else an untrained model).")
+  Path model;
+
+  @Option(
+      names = "--data",
+      defaultValue = "data/demo",
+      description =
+          "Folder for the broker's and the topology's data; wiped at start (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9400",
+      description = "Port of /metrics; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--quiet", description = "Print only the summary, not every prediction.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    List<Camera> cams = cameras(out);
+    if (cams.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no input: give --video FILE|URL or a clips folder with --clips");
+    }
+    wipe(data);
+    long started = System.nanoTime();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), 0).start();
+        MetricsServer metrics = MetricsServer.start(registry, "127.0.0.1", metricsPort)) {
+      kafka.createTopics(4, Topics.all());
+      out.printf("broker  %s (data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
+      if (metrics != null) {
+        out.printf("metrics http://127.0.0.1:%d/metrics%n", metrics.port());
+      }
+      PooledPixelBackbone backbone = new PooledPixelBackbone();
+      try (Pipeline pipeline =
+          new Pipeline(
+              kafka.bootstrapServers(),
+              data.resolve("streams"),
+              backbone,
+              Models.detector(model, backbone.dimension()),
+              registry)) {
+        pipeline.awaitRunning(Duration.ofSeconds(60));
+        out.printf(
+            "model   %s (%d classes, window %d steps)%n",
+            pipeline.model().modelId(),
+            pipeline.model().classNames().size(),
+            pipeline.model().config().window());
+        return run(kafka.bootstrapServers(), cams, registry, out, started);
+      }
+    }
+  }
+
+  private int run(
+      String bootstrap,
+      List<Camera> cams,
+      PrometheusRegistry registry,
+      PrintStream out,
+      long started)
+      throws Exception {
+    IngestMetrics ingestMetrics = new IngestMetrics().register(registry);
+    Summary summary = new Summary();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread printer = new Thread(() -> consume(bootstrap, summary, stop, out), "oad-demo-printer");
+    printer.start();
+    ExecutorService pool = Executors.newFixedThreadPool(cams.size());
+    List<Future<IngestResult>> results = new ArrayList<>();
+    List<VideoIngestor> ingestors = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
+      for (Camera c : cams) {
+        IngestOptions options =
+            IngestOptions.builder()
+                .setCameraId(c.id)
+                .setSources(c.sources)
+                .optTargetFps(fps)
+                .optRealtime(realtime || follow)
+                .optLoop(follow)
+                .build();
+        VideoIngestor ingestor = new VideoIngestor(options, ingestMetrics);
+        ingestors.add(ingestor);
+        results.add(pool.submit(() -> ingestor.run(producer)));
+      }
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> ingestors.forEach(VideoIngestor::stop)));
+      long published = 0;
+      for (Future<IngestResult> f : results) {
+        IngestResult r = f.get();
+        published += r.framesPublished();
+        out.printf(
+            "ingest  %s: %d frames read, %d published%n",
+            r.cameraId(), r.framesRead(), r.framesPublished());
+      }
+      producer.flush();
+      awaitPredictions(summary, published, Duration.ofSeconds(120));
+    } finally {
+      pool.shutdownNow();
+      stop.set(true);
+      printer.join(5000);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    summary.print(out, seconds);
+    return 0;
+  }
+
+  private static void awaitPredictions(Summary summary, long expected, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long last = -1;
+    long lastChange = System.nanoTime();
+    while (summary.total() < expected && System.nanoTime() < deadline) {
+      long now = summary.total();
+      if (now != last) {
+        last = now;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > Duration.ofSeconds(30).toNanos()) {
+        break; // nothing new for 30 s: report what arrived
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private void consume(String bootstrap, Summary summary, AtomicBoolean stop, PrintStream out) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "oad-demo-printer");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    JsonSerde<Prediction> serde = JsonSerde.predictions();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.PREDICTIONS));
+      while (!stop.get()) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          Prediction pr = serde.deserialize(r.topic(), r.value());
+          summary.add(pr);
+          if (!quiet) {
+            out.println(PredictionLine.format(pr, 1.0 / fps));
+          }
+        }
+      }
+    }
+  }
+
+  private List<Camera> cameras(PrintStream out) throws IOException {
+    List<Camera> cams = new ArrayList<>();
+    if (!videos.isEmpty()) {
+      for (int i = 0; i < videos.size(); i++) {
+        cams.add(new Camera("cam-" + (i + 1), List.of(videos.get(i))));
+      }
+      return cams;
+    }
+    Path dir =
+        clips != null
+            ? clips
+            : Path.of(System.getProperty("oad.home", "."))
+                .resolve("../shared/data/weizmann")
+                .normalize();
+    WeizmannClips w = WeizmannClips.open(dir);
+    if (w == null) {
+      out.println(
+          "No clips folder at "
+              + dir
+              + ". For real footage get "
+              + WeizmannClips.SOURCE_HINT
+              + " and pass --clips DIR, or pass --video FILE|URL. Running on a video the project renders itself.");
+      Path synthetic = SyntheticVideo.render(data.resolveSibling("synthetic-demo.avi"), 7, 30);
+      cams.add(new Camera("cam-1", List.of(synthetic.toString())));
+      return cams;
+    }
+    List<String> subjects = w.subjects();
+    for (int i = 0; i < Math.min(cameras, subjects.size()); i++) {
+      String s = subjects.get(i);
+      cams.add(new Camera("cam-" + s, w.playlist(s, 2026)));
+    }
+    out.printf(
+        "input   %d cameras from %s (one subject each, its clips back to back)%n",
+        cams.size(), dir);
+    return cams;
+  }
+
+  private static void wipe(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir);
+  }
+
+  private record Camera(String id, List<String> sources) {}
+
+  /** Counts for the closing summary. */
+  private static final class Summary {
+    private final Map<String, Long> perCamera = new ConcurrentHashMap<>();
+    private final Map<String, Long> perAction = new ConcurrentHashMap<>();
+    private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    void add(Prediction p) {
+      perCamera.merge(p.camera(), 1L, Long::sum);
+      perAction.merge(p.action(), 1L, Long::sum);
+      latencies.add(p.latencyMs());
+    }
+
+    long total() {
+      return perCamera.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    void print(PrintStream out, double seconds) {
+      long total = total();
+      out.println("---- summary ----");
+      out.printf(
+          Locale.ROOT,
+          "predictions %d in %.1f s wall (%.1f frames/s end to end, broker start included)%n",
+          total,
+          seconds,
+          total / seconds);
+      new TreeMap<>(perCamera).forEach((c, n) -> out.printf("  %-14s %d predictions%n", c, n));
+      out.println("top action counts: " + new TreeMap<>(perAction));
+      List<Long> l;
+      synchronized (latencies) {
+        l = new ArrayList<>(latencies);
+      }
+      if (!l.isEmpty()) {
+        java.util.Collections.sort(l);
+        out.printf(
+            Locale.ROOT,
+            "capture-to-prediction latency ms: p50 %d, p95 %d, max %d%n",
+            l.get(l.size() / 2),
+            l.get((int) Math.min(l.size() - 1, Math.round(l.size() * 0.95))),
+            l.get(l.size() - 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.oad.deploy;
+
+import io.oad.extractor.ExtractorConfig;
+import io.oad.extractor.ExtractorMetrics;
+import io.oad.extractor.ExtractorService;
+import io.oad.extractor.PooledPixelBackbone;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oad extract}: the feature-extractor role, from {@code oad.frames} to {@code
+ * oad.embeddings}.
+ */
+@Command(
+    name = "extract",
+    mixinStandardHelpOptions = true,
+    description =
+        "Consume oad.frames, embed each frame with the DJL backbone (batched across cameras), publish oad.embeddings.")
+final class ExtractCommand implements Callable<Integer> {
+  @Option(
+      names = {"-b", "--bootstrap"},
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(
+      names = "--group",
+      defaultValue = ExtractorConfig.DEFAULT_GROUP_ID,
+      description =
+          "Consumer group; instances of one group share the partitions (default: ${DEFAULT-VALUE}).")
+  String group;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "Largest batch across cameras (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--max-wait-ms",
+      defaultValue = "20",
+      description = "Longest wait to fill a batch (default: ${DEFAULT-VALUE}).")
+  long maxWaitMs;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9401",
+      description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ExtractorConfig config =
+        ExtractorConfig.builder()
+            .setBootstrapServers(bootstrap)
+            .optGroupId(group)
+            .optMaxBatchSize(batch)
+            .optMaxWait(Duration.ofMillis(maxWaitMs))
+            .build();
+    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", metricsPort);
+        ExtractorService service =
+            new ExtractorService(
+                config, new PooledPixelBackbone(), new ExtractorMetrics().register(registry))) {
+      Thread worker = new Thread(service, "oad-extractor");
+      Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+      worker.start();
+      worker.join();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.oad.deploy;
+
+import io.oad.detector.Detector;
+import io.oad.detector.OadtrConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the service finds its detector: an archive given by path, else the shipped default under
+ * {@code models/detector} of the installation, else an untrained model of the shipped configuration
+ * (named as such).
+ */
+final class Models {
+  private static final Logger LOG = LoggerFactory.getLogger(Models.class);
+
+  /** Background first, then the Weizmann actions in their label order. */
+  static final List<String> WEIZMANN_CLASSES =
+      List.of(
+          "background",
+          "bend",
+          "jack",
+          "jump",
+          "pjump",
+          "run",
+          "side",
+          "skip",
+          "walk",
+          "wave1",
+          "wave2");
+
+  /** Seed of the untrained fallback, so every run of it computes the same function. */
+  static final long UNTRAINED_SEED = 1L;
+
+  private Models() {}
+
+  /** The configuration the service ships for camera footage: 4 steps/s, 16 s window, width 256. */
+  static OadtrConfig shippedConfig(int featureDim) {
+    return new OadtrConfig(
+        featureDim, 64, 256, 3, 8, 256, 5, 4, 256, 8, WEIZMANN_CLASSES.size(), 0.1f);
+  }
+
+  /** The default archive folder of this installation. */
+  static Path defaultArchive() {
+    return Path.of(System.getProperty("oad.home", ".")).resolve("models").resolve("detector");
+  }
+
+  /**
+   * Loads the detector.
+   *
+   * @param archive explicit archive, or {@code null} for the default location
+   * @param featureDim dimension of the embeddings the extractor produces (used by the untrained
+   *     fallback)
+   */
+  static Detector detector(Path archive, int featureDim) {
+    if (archive != null) {
+      if (!Files.isDirectory(archive)) {
+        throw new IllegalArgumentException("model archive " + archive + " is not a directory");
+      }
+      return Detector.load(archive);
+    }
+    Path def = defaultArchive();
+    if (Files.isRegularFile(def.resolve("model.json"))) {
+      return Detector.load(def);
+    }
+    LOG.warn(
+        "no trained detector at {}: using an UNTRAINED OadTR (seed {}); its predictions carry no meaning",
+        def,
+        UNTRAINED_SEED);
+    return Detector.create(shippedConfig(featureDim), WEIZMANN_CLASSES, UNTRAINED_SEED);
+  }
+}

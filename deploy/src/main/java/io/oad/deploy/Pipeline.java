@@ -1,0 +1,94 @@
+package io.oad.deploy;
+
+import io.oad.detector.Detector;
+import io.oad.extractor.Backbone;
+import io.oad.extractor.ExtractorConfig;
+import io.oad.extractor.ExtractorMetrics;
+import io.oad.extractor.ExtractorService;
+import io.oad.topology.DetectorApp;
+import io.oad.topology.DetectorMetrics;
+import io.oad.topology.DetectorStepModel;
+import io.oad.topology.TopologyConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processing roles (feature extractor and detector topology) running together in this JVM
+ * against one Kafka cluster. The demo and the end-to-end tests use it; in production each role runs
+ * as its own process.
+ */
+final class Pipeline implements AutoCloseable {
+  private final ExtractorService extractor;
+  private final Thread extractorThread;
+  private final DetectorApp detector;
+  private final Detector model;
+
+  /**
+   * Builds and starts both roles.
+   *
+   * @param backbone the extractor's backbone (owned by the pipeline from now on)
+   * @param model the detector model (owned by the pipeline from now on)
+   */
+  Pipeline(
+      String bootstrap,
+      Path stateDir,
+      Backbone backbone,
+      Detector model,
+      PrometheusRegistry registry) {
+    this.model = model;
+    ExtractorMetrics extractorMetrics = new ExtractorMetrics().register(registry);
+    this.extractor =
+        new ExtractorService(
+            ExtractorConfig.builder().setBootstrapServers(bootstrap).build(),
+            backbone,
+            extractorMetrics);
+    this.extractorThread = new Thread(extractor, "oad-extractor");
+    DetectorMetrics detectorMetrics = new DetectorMetrics().register(registry);
+    TopologyConfig config =
+        TopologyConfig.builder()
+            .bootstrapServers(bootstrap)
+            .stateDir(stateDir)
+            .commitIntervalMs(100)
+            .build();
+    Supplier<DetectorStepModel> models = () -> new DetectorStepModel(model);
+    this.detector = new DetectorApp(config, models, detectorMetrics);
+    extractorThread.start();
+    detector.start();
+  }
+
+  /** Waits until the topology is processing (or fails). */
+  void awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (detector.state() != KafkaStreams.State.RUNNING) {
+      if (detector.state() == KafkaStreams.State.ERROR
+          || detector.state() == KafkaStreams.State.NOT_RUNNING) {
+        throw new IllegalStateException("detector topology stopped: " + detector.state());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "detector topology not running after " + timeout + ": " + detector.state());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The detector model in use. */
+  Detector model() {
+    return model;
+  }
+
+  @Override
+  public void close() {
+    extractor.close();
+    try {
+      extractorThread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    detector.close(Duration.ofSeconds(10));
+    model.close();
+  }
+}
