@@ -108,6 +108,8 @@ public record ExtractorConfig(
   public Map<String, Object> consumerProperties() {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a few batches per poll: records beyond the current batch wait in memory, uncommitted
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4 * maxBatchSize);
     props.putAll(clientExtras(CONSUMER_PREFIX, PRODUCER_PREFIX));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

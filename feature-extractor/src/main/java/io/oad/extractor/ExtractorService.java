@@ -110,6 +110,10 @@ public final class ExtractorService implements Runnable, AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("ExtractorService.run() may be called only once");
     }
+    if (released.get()) {
+      stopped.countDown();
+      return; // closed before it ever ran
+    }
     try {
       while (running) {
         step();

@@ -26,6 +26,7 @@ class ExtractorConfigTest {
     assertEquals(Topics.DEADLETTER, config.deadLetterTopic());
     assertFalse(config.transactional());
     assertEquals(false, config.consumerProperties().get("enable.auto.commit"));
+    assertEquals(64, config.consumerProperties().get("max.poll.records"));
     assertFalse(config.consumerProperties().containsKey("isolation.level"));
     assertFalse(config.producerProperties().containsKey("transactional.id"));
   }
@@ -35,7 +36,7 @@ class ExtractorConfigTest {
     ExtractorConfig config =
         builder()
             .optProperty("client.id", "x1")
-            .optProperty("consumer.max.poll.records", 64)
+            .optProperty("consumer.max.poll.records", 100)
             .optProperty("producer.linger.ms", 0)
             .optProperty("enable.auto.commit", true)
             .build();
@@ -43,7 +44,7 @@ class ExtractorConfigTest {
     Map<String, Object> producer = config.producerProperties();
     assertEquals("x1", consumer.get("client.id"));
     assertEquals("x1", producer.get("client.id"));
-    assertEquals(64, consumer.get("max.poll.records"));
+    assertEquals(100, consumer.get("max.poll.records"));
     assertFalse(producer.containsKey("max.poll.records"));
     assertEquals(0, producer.get("linger.ms"));
     assertFalse(consumer.containsKey("linger.ms"));

@@ -3,6 +3,7 @@ package io.oad.extractor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.DeadLetterHeaders;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.record.TimestampType;
@@ -201,6 +203,47 @@ class ExtractorServiceTest {
     assertEquals(
         Map.of(CAM_A, new OffsetAndMetadata(1), CAM_B, new OffsetAndMetadata(1)), sentOffsets);
     assertTrue(committedOffsets().isEmpty(), "no consumer commit outside the transaction");
+  }
+
+  @Test
+  void shouldAbortAndRewindWhenTheTransactionFails() throws Exception {
+    service = newService(config().optTransactionalId("extractor-1").build());
+    producer.commitTransactionException = new KafkaException("broker went away");
+    deliver(List.of(frame(CAM_A, "cam-a", 0, 0), frame(CAM_A, "cam-a", 1, 1)));
+
+    assertEquals(2, service.step());
+
+    assertTrue(producer.transactionAborted());
+    assertFalse(producer.transactionCommitted());
+    assertEquals(0, consumer.position(CAM_A), "re-reads the batch from its first offset");
+    assertTrue(
+        ExtractorMetricsTest.scrape(registry)
+            .contains("oad_extractor_embeddings_produced_total 0.0"));
+  }
+
+  @Test
+  void shouldStopWhenTheProducerIsFenced() {
+    service = newService(config().optTransactionalId("extractor-1").build());
+    deliver(List.of(frame(CAM_A, "cam-a", 0, 0)));
+    service.step();
+    producer.fenceProducer();
+    deliver(List.of(frame(CAM_A, "cam-a", 1, 1)));
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, service::step);
+    assertTrue(e.getMessage().contains("fatal producer error"), e.getMessage());
+  }
+
+  @Test
+  void shouldNotCommitAndRewindWhenPublishingFailsAtLeastOnce() {
+    service = newService(config().build());
+    producer.sendException = new KafkaException("record too large");
+    deliver(List.of(frame(CAM_A, "cam-a", 0, 0), frame(CAM_B, "cam-b", 0, 1)));
+
+    assertEquals(2, service.step());
+
+    assertTrue(committedOffsets().isEmpty());
+    assertEquals(0, consumer.position(CAM_A));
+    assertEquals(0, consumer.position(CAM_B));
   }
 
   @Test
