@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,14 @@ public final class DetectorApp implements AutoCloseable {
     this.topology = DetectorTopology.build(config, models, metrics);
     Properties props = streamsProperties(config, metrics);
     this.streams = new KafkaStreams(topology, props);
+    // processing and decoding errors are dead-lettered by the exception handlers; what still
+    // escapes (a model that cannot be created, a corrupt store) is fatal for this instance, so stop
+    // it cleanly and let the supervisor restart it rather than loop on a replaced thread
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("detector {} stops after an unrecoverable error", config.applicationId(), e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     streams.setStateListener(
         (now, before) -> LOG.info("detector {}: {} -> {}", config.applicationId(), before, now));
   }

@@ -6,7 +6,6 @@ import io.oad.detector.Detector;
 import io.oad.detector.Windows;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -97,8 +96,18 @@ public final class WindowAndDetectProcessor
           "sequence not after the last processed " + previous.lastSequence());
       return;
     }
-    WindowMeta next;
-    List<float[]> steps;
+    Step step = advance(camera, embedding, previous);
+    Prediction prediction = predict(camera, embedding, step.meta(), step.recent());
+    windows.put(camera, step.meta(), embedding.vector());
+    context.forward(new Record<>(camera, prediction, embedding.captureTimeMs()));
+    metrics.predictionProduced(prediction.latencyMs());
+  }
+
+  /** The camera's bookkeeping after this step, and its recent steps (oldest first, at most T). */
+  private record Step(WindowMeta meta, List<float[]> recent) {}
+
+  private Step advance(String camera, Embedding embedding, WindowMeta previous) {
+    long seq = embedding.sequence();
     if (previous == null || seq == 0 || !previous.fits(model.window(), model.featureDim())) {
       if (previous != null) {
         LOG.info(
@@ -107,21 +116,15 @@ public final class WindowAndDetectProcessor
             seq,
             seq == 0 ? "camera restarted" : "stored window was written by another model shape");
       }
-      next = WindowMeta.first(seq, model.window(), model.featureDim());
-      steps = new ArrayList<>(List.of(embedding.vector()));
-    } else {
-      next = previous.next(seq);
-      steps = windows.steps(camera, previous);
-      if (steps.size() == model.window()) {
-        steps.remove(0);
-      }
-      steps.add(embedding.vector());
+      return new Step(
+          WindowMeta.first(seq, model.window(), model.featureDim()), List.of(embedding.vector()));
     }
-
-    Prediction prediction = predict(camera, embedding, next, steps);
-    windows.put(camera, next, embedding.vector());
-    context.forward(new Record<>(camera, prediction, embedding.captureTimeMs()));
-    metrics.predictionProduced(prediction.latencyMs());
+    List<float[]> recent = windows.steps(camera, previous);
+    if (recent.size() == model.window()) {
+      recent.remove(0);
+    }
+    recent.add(embedding.vector());
+    return new Step(previous.next(seq), recent);
   }
 
   private Prediction predict(
