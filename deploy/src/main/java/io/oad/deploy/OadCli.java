@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       ExtractCommand.class,
       DetectCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
       WatchCommand.class,
     })
 public final class OadCli {
