@@ -193,7 +193,7 @@ final class DemoCommand implements Callable<Integer> {
       printer.join(5000);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    summary.print(out, seconds);
+    summary.print(out, seconds, realtime || follow);
     return 0;
   }
 
@@ -302,7 +302,7 @@ final class DemoCommand implements Callable<Integer> {
       return perCamera.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    void print(PrintStream out, double seconds) {
+    void print(PrintStream out, double seconds, boolean live) {
       long total = total();
       out.println("---- summary ----");
       out.printf(
@@ -317,7 +317,11 @@ final class DemoCommand implements Callable<Integer> {
       synchronized (latencies) {
         l = new ArrayList<>(latencies);
       }
-      if (!l.isEmpty()) {
+      if (!live) {
+        out.println(
+            "capture-to-prediction latency: not meaningful here (files played faster than real time);"
+                + " run with --realtime to measure it");
+      } else if (!l.isEmpty()) {
         java.util.Collections.sort(l);
         out.printf(
             Locale.ROOT,
