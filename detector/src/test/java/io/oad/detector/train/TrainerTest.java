@@ -1,0 +1,61 @@
+package io.oad.detector.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.detector.Detector;
+import io.oad.detector.data.LabeledSequence;
+import io.oad.detector.data.SyntheticSequences;
+import io.oad.detector.eval.ClassLayout;
+import io.oad.detector.eval.EvalResult;
+import io.oad.detector.eval.FrameMetrics;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CI-sized training on synthetic sequences: learns, writes loadable archives, resumes. */
+class TrainerTest {
+  private static final SyntheticSequences.Spec SPEC = SyntheticSequences.Spec.ci();
+
+  @Test
+  void shouldLearnTemporalPatternsWellAboveChance(@TempDir Path out) {
+    List<LabeledSequence> train = SyntheticSequences.generate(SPEC, 40, 1L, "train");
+    List<LabeledSequence> test = SyntheticSequences.generate(SPEC, 12, 2L, "test");
+    TrainConfig config = TrainConfig.synthetic(SPEC).toBuilder().optLogEvery(50).build();
+
+    long start = System.nanoTime();
+    TrainResult result = Trainer.train(config, train, test, out);
+    System.err.printf("trained in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, result);
+
+    ClassLayout layout = config.layout();
+    double chance = chanceMAP(layout, test);
+    try (Detector detector = Detector.load(result.archive())) {
+      EvalResult eval = FrameMetrics.evaluate(layout, Evaluator.score(detector, test));
+      assertEquals(result.finalMAP(), eval.mAP(), 1e-9, "validation mAP = mAP of the archive");
+      assertTrue(
+          eval.mAP() > 2 * chance, "mAP " + eval.mAP() + " should exceed 2 x chance " + chance);
+    }
+    assertEquals(config.epochs(), result.epochs().size());
+    assertTrue(
+        result.losses().get(result.losses().size() - 1) < result.losses().get(0),
+        "loss should fall: " + result.losses());
+  }
+
+  /** Expected AP of random scores = each action's share of the evaluated frames. */
+  static double chanceMAP(ClassLayout layout, List<LabeledSequence> videos) {
+    int[] counts = new int[layout.numClasses()];
+    int total = 0;
+    for (LabeledSequence v : videos) {
+      for (int label : v.labels()) {
+        counts[label]++;
+        total++;
+      }
+    }
+    double sum = 0;
+    for (int c : layout.actionClasses()) {
+      sum += counts[c] / (double) total;
+    }
+    return sum / layout.actionClasses().length;
+  }
+}
