@@ -42,6 +42,58 @@ class TrainerTest {
         "loss should fall: " + result.losses());
   }
 
+  @Test
+  void shouldResumeFromTheLastCheckpointAndContinueTheEpochs(@TempDir Path out) {
+    List<LabeledSequence> train = SyntheticSequences.generate(SPEC, 6, 3L, "train");
+    List<LabeledSequence> val = SyntheticSequences.generate(SPEC, 2, 4L, "val");
+    TrainConfig oneEpoch = TrainConfig.synthetic(SPEC).toBuilder().optEpochs(1).build();
+
+    TrainResult first = Trainer.train(oneEpoch, train, val, out);
+    assertEquals(1, first.epochs().size());
+    long stepsPerEpoch = first.optimizerSteps();
+
+    TrainConfig twoEpochs = oneEpoch.toBuilder().optEpochs(2).optResume(true).build();
+    TrainResult second = Trainer.train(twoEpochs, train, val, out);
+
+    assertEquals(1, second.resumedFromEpoch());
+    assertEquals(List.of(1, 2), second.epochs().stream().map(EpochStats::epoch).toList());
+    assertEquals(first.epochs().get(0), second.epochs().get(0), "history is kept");
+    assertEquals(2 * stepsPerEpoch, second.optimizerSteps());
+    assertEquals(out.resolve("epoch-02"), second.archive());
+    assertEquals(5e-4, second.epochs().get(1).learningRate(), 1e-9, "schedule continues");
+    assertEquals(2, TrainerState.read(out).orElseThrow().epochsDone());
+    try (Detector d = Detector.load(second.archive())) {
+      assertEquals("oadtr-synthetic-e2", d.modelId());
+    }
+  }
+
+  @Test
+  void shouldRefuseToResumeADifferentModel(@TempDir Path out) {
+    List<LabeledSequence> train = SyntheticSequences.generate(SPEC, 2, 3L, "train");
+    TrainConfig config = TrainConfig.synthetic(SPEC).toBuilder().optEpochs(1).build();
+    Trainer.train(config, train, List.of(), out);
+    io.oad.detector.OadtrConfig m = config.model();
+    io.oad.detector.OadtrConfig wider =
+        new io.oad.detector.OadtrConfig(
+            m.featureDim(),
+            m.window(),
+            64,
+            m.encoderLayers(),
+            m.encoderHeads(),
+            m.encoderFfn(),
+            m.decoderLayers(),
+            m.decoderHeads(),
+            m.decoderFfn(),
+            m.futureSteps(),
+            m.numClasses(),
+            m.dropout());
+    TrainConfig other = config.toBuilder().setModel(wider).optEpochs(2).optResume(true).build();
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> Trainer.train(other, train, List.of(), out));
+    assertTrue(e.getMessage().contains("cannot resume"), e.getMessage());
+  }
+
   /** Expected AP of random scores = each action's share of the evaluated frames. */
   static double chanceMAP(ClassLayout layout, List<LabeledSequence> videos) {
     int[] counts = new int[layout.numClasses()];
