@@ -60,7 +60,7 @@ public record ComposeOptions(
     }
   }
 
-  /** The defaults: gaps with p = 0.6 of 1–4 s, no leading/trailing gap, FFV1 lossless. */
+  /** The defaults: gaps with p = 0.6 of 1–4 s, no leading/trailing gap, MJPEG. */
   public static ComposeOptions defaults() {
     return builder().build();
   }
@@ -80,7 +80,7 @@ public record ComposeOptions(
     private double noiseSigma = 2.5;
     private double driftAmplitude = 0.04;
     private double driftPeriodSeconds = 6.0;
-    private StreamCodec codec = StreamCodec.FFV1;
+    private StreamCodec codec = StreamCodec.MJPEG;
     private int streamsPerSubject = 1;
     private boolean verifyReadBack = true;
 
@@ -124,7 +124,7 @@ public record ComposeOptions(
       return this;
     }
 
-    /** Output codec (default {@link StreamCodec#FFV1}). */
+    /** Output codec (default {@link StreamCodec#MJPEG}). */
     public Builder optCodec(StreamCodec codec) {
       this.codec = codec;
       return this;
