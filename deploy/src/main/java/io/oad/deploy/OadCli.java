@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      PredictCommand.class,
+      DatasetCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       WatchCommand.class,
     })
 public final class OadCli {

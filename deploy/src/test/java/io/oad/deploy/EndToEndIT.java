@@ -51,7 +51,7 @@ class EndToEndIT {
   void shouldPublishOnePredictionPerSampledFrameInOrderForTwoCameras() throws Exception {
     Path clips = weizmann();
     Map<String, List<String>> cameras = new TreeMap<>();
-    // cam-a runs past the window length (64 steps = 16 s) so that the cold-start flag flips; cam-b
+    // cam-a runs past the window length so that the cold-start flag flips; cam-b
     // stays cold
     List<String> daria = new ArrayList<>();
     for (String a :

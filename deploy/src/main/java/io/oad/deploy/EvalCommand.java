@@ -1,0 +1,211 @@
+package io.oad.deploy;
+
+import io.oad.detector.Detector;
+import io.oad.detector.data.LabeledSequence;
+import io.oad.detector.data.NpyFeatures;
+import io.oad.detector.eval.ClassLayout;
+import io.oad.detector.eval.DelayReport;
+import io.oad.detector.eval.DetectionDelay;
+import io.oad.detector.eval.EvalReport;
+import io.oad.detector.eval.EvalResult;
+import io.oad.detector.eval.FrameMetrics;
+import io.oad.detector.eval.FrameScores;
+import io.oad.detector.eval.HtmlReport;
+import io.oad.detector.eval.VideoTimeline;
+import io.oad.detector.train.Evaluator;
+import io.oad.extractor.PooledPixelBackbone;
+import io.oad.ingest.compose.ClipCatalog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oad eval}: per-frame mAP, calibrated mAP, mAP per future step and detection delay of a
+ * model, with a JSON report and an HTML page.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate a model: per-frame mAP (background skipped, ambiguous frames removed), calibrated mAP, mAP per future",
+      "step and detection delay; every frame is scored (windows padded at the start). Writes report.json and",
+      "report.html to --out.",
+      "Data: --clips DIR --subjects ... (composes streams of those subjects), or --features/--targets/--split."
+    })
+final class EvalCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = false, heading = "Composed streams from clips:%n")
+  Clips clips;
+
+  @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
+  Features features;
+
+  static final class Clips {
+    @Option(
+        names = "--clips",
+        required = true,
+        paramLabel = "DIR",
+        description = "Clips folder in the Weizmann layout.")
+    Path dir;
+
+    @Option(
+        names = "--subjects",
+        required = true,
+        paramLabel = "a,b",
+        description = "Subjects to evaluate on.")
+    String subjects;
+
+    @Option(
+        names = "--streams-per-subject",
+        defaultValue = "1",
+        description = "Streams per subject (default: ${DEFAULT-VALUE}).")
+    int streamsPerSubject;
+  }
+
+  static final class Features {
+    @Option(
+        names = "--features",
+        required = true,
+        paramLabel = "DIR",
+        description = "One <video>.npy (steps x dim) per video.")
+    Path dir;
+
+    @Option(
+        names = "--targets",
+        required = true,
+        paramLabel = "DIR",
+        description = "Per-step targets per video.")
+    Path targets;
+
+    @Option(
+        names = "--split",
+        required = true,
+        paramLabel = "FILE",
+        description = "Video ids to evaluate, one per line.")
+    Path split;
+
+    @Option(
+        names = "--ambiguous",
+        description = "Index of the ambiguous class, removed from evaluation (THUMOS14: 21).")
+    Integer ambiguous;
+  }
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "Model archive (default: models/detector).")
+  Path model;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the composed streams (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    if ((clips == null) == (features == null)) {
+      throw new IllegalArgumentException(
+          "give either --clips DIR --subjects ... or --features/--targets/--split");
+    }
+    Files.createDirectories(out);
+    try (PooledPixelBackbone backbone = new PooledPixelBackbone();
+        Detector detector = Models.detector(model, backbone.dimension())) {
+      List<LabeledSequence> data;
+      ClassLayout layout;
+      if (clips != null) {
+        Models.checkExtractor(detector, backbone.id());
+        ClipCatalog catalog = ClipCatalog.load(clips.dir);
+        data =
+            WeizmannData.embed(
+                WeizmannData.compose(
+                    catalog,
+                    WeizmannData.subjects(clips.subjects),
+                    seed,
+                    clips.streamsPerSubject,
+                    out.resolve("streams")),
+                backbone,
+                System.out);
+        layout = ClassLayout.of(detector.config().numClasses(), 0);
+      } else {
+        data = NpyFeatures.read(features.dir, features.targets, features.split);
+        int c = detector.config().numClasses();
+        layout =
+            features.ambiguous == null
+                ? ClassLayout.of(c, 0)
+                : ClassLayout.withAmbiguous(c, 0, features.ambiguous);
+      }
+      Report r = evaluate(detector, data, layout, 1.0 / WeizmannData.STEPS_PER_SECOND);
+      r.write(out, detector.classNames());
+      r.print(System.out, detector);
+      System.out.println(
+          "report: " + out.resolve("report.html") + " and " + out.resolve("report.json"));
+    }
+    return 0;
+  }
+
+  /** Metrics of one model on a data set. */
+  record Report(
+      EvalResult result, DelayReport delay, List<FrameScores> scores, ClassLayout layout) {
+    void write(Path dir, List<String> classNames) {
+      EvalReport.write(dir.resolve("report.json"), result, delay, classNames);
+      HtmlReport.write(
+          dir.resolve("report.html"),
+          result,
+          scores.stream().map(s -> VideoTimeline.of(layout, s)).toList(),
+          classNames);
+    }
+
+    void print(PrintStream out, Detector detector) {
+      out.printf(
+          Locale.ROOT,
+          "model %s on %d videos, %d frames%n",
+          detector.modelId(),
+          scores.size(),
+          result.evaluatedFrames());
+      out.printf(
+          Locale.ROOT, "per-frame mAP %.4f   calibrated mAP %.4f%n", result.mAP(), result.mcAP());
+      StringBuilder f = new StringBuilder("future-step mAP:");
+      for (int k = 1; k <= result.futureMAP().size(); k++) {
+        f.append(String.format(Locale.ROOT, " t+%d %.3f", k, result.futureMAP(k)));
+      }
+      out.println(f);
+      out.printf(
+          Locale.ROOT,
+          "detection: %d/%d action instances detected (%.0f%%), delay mean %.2f s, median %.2f s%n",
+          delay.detected(),
+          delay.total(),
+          100 * delay.detectionRate(),
+          delay.meanSeconds(),
+          delay.medianSeconds());
+      List<String> names = detector.classNames();
+      StringBuilder ap = new StringBuilder("per-class AP:");
+      for (int c = 0; c < names.size(); c++) {
+        if (layout.isAction(c)) {
+          ap.append(String.format(Locale.ROOT, " %s %.3f", names.get(c), result.ap(c)));
+        }
+      }
+      out.println(ap);
+    }
+  }
+
+  static Report evaluate(
+      Detector detector, List<LabeledSequence> data, ClassLayout layout, double stepSeconds) {
+    List<FrameScores> scores =
+        Evaluator.score(detector, data, layout.ambiguous(), Evaluator.DEFAULT_BATCH);
+    return new Report(
+        FrameMetrics.evaluate(layout, scores),
+        DetectionDelay.measure(layout, scores, stepSeconds),
+        scores,
+        layout);
+  }
+}

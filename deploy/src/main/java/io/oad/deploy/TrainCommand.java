@@ -1,0 +1,293 @@
+package io.oad.deploy;
+
+import io.oad.detector.OadtrConfig;
+import io.oad.detector.data.LabeledSequence;
+import io.oad.detector.data.NpyFeatures;
+import io.oad.detector.eval.ClassLayout;
+import io.oad.detector.train.EpochStats;
+import io.oad.detector.train.TrainConfig;
+import io.oad.detector.train.TrainResult;
+import io.oad.detector.train.Trainer;
+import io.oad.extractor.PooledPixelBackbone;
+import io.oad.ingest.compose.ClipCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oad train}: trains OadTR, either on composed streams of a clips folder (embedded with the
+ * service's own extractor) or on precomputed features in the layout OAD research uses (.npy per
+ * video, targets, split files).
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train OadTR with the paper's loss and optimiser (soft-target cross-entropy, future weight 0.5, Adam, weight",
+      "decay, clipping at 1.0, step schedule) and write a model archive.",
+      "Data: --clips DIR --subjects ... (composed streams, embedded by the service's extractor), or",
+      "--features DIR --targets DIR --split FILE (precomputed features, e.g. THUMOS14 TSN)."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = false, heading = "Composed streams from clips:%n")
+  Clips clips;
+
+  @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
+  Features features;
+
+  static final class Clips {
+    @Option(
+        names = "--clips",
+        required = true,
+        paramLabel = "DIR",
+        description = "Clips folder in the Weizmann layout.")
+    Path dir;
+
+    @Option(
+        names = "--subjects",
+        required = true,
+        paramLabel = "a,b",
+        description = "Training subjects.")
+    String subjects;
+
+    @Option(
+        names = "--val-subjects",
+        paramLabel = "c,d",
+        description = "Validation subjects (never the training ones).")
+    String valSubjects;
+
+    @Option(
+        names = "--streams-per-subject",
+        defaultValue = "4",
+        description = "Composed streams per training subject (default: ${DEFAULT-VALUE}).")
+    int streamsPerSubject;
+  }
+
+  static final class Features {
+    @Option(
+        names = "--features",
+        required = true,
+        paramLabel = "DIR",
+        description = "One <video>.npy (steps x dim) per video.")
+    Path dir;
+
+    @Option(
+        names = "--targets",
+        required = true,
+        paramLabel = "DIR",
+        description = "One <video>.npy of per-step targets (class ids or one-hot).")
+    Path targets;
+
+    @Option(
+        names = "--split",
+        required = true,
+        paramLabel = "FILE",
+        description = "Training video ids, one per line.")
+    Path split;
+
+    @Option(names = "--val-split", paramLabel = "FILE", description = "Validation video ids.")
+    Path valSplit;
+
+    @Option(
+        names = "--preset",
+        defaultValue = "paper",
+        description =
+            "Model and schedule: paper (THUMOS14, 22 classes, 21 ambiguous) or small (default: ${DEFAULT-VALUE}).")
+    String preset;
+  }
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "MODEL",
+      description = "Model archive folder to write.")
+  Path out;
+
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description = "Checkpoints and composed streams (default: data/train/<name of --out>).")
+  Path work;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description =
+          "Seed of composition, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--epochs", description = "Epochs (default: the preset's; 12 for clips).")
+  Integer epochs;
+
+  @Option(names = "--batch", description = "Batch size (default: the preset's; 32 for clips).")
+  Integer batch;
+
+  @Option(names = "--lr", description = "Learning rate (default: the preset's; 1e-4).")
+  Float lr;
+
+  @Option(
+      names = "--lr-decay-every",
+      description =
+          "Epochs between lr x 0.1 steps (default: the preset's; 1 in the paper, 5 for clips).")
+  Integer lrDecayEvery;
+
+  @Option(names = "--resume", description = "Continue from the last checkpoint in --work.")
+  boolean resume;
+
+  @Override
+  public Integer call() throws IOException {
+    if ((clips == null) == (features == null)) {
+      throw new IllegalArgumentException(
+          "give either --clips DIR --subjects ... or --features/--targets/--split");
+    }
+    Path workDir =
+        work != null
+            ? work
+            : Path.of("data", "train", out.toAbsolutePath().normalize().getFileName().toString());
+    Files.createDirectories(workDir);
+    TrainConfig.Builder config;
+    List<LabeledSequence> train;
+    List<LabeledSequence> val;
+    if (clips != null) {
+      ClipCatalog catalog = ClipCatalog.load(clips.dir);
+      List<String> trainSubjects = WeizmannData.subjects(clips.subjects);
+      List<String> valSubjects =
+          clips.valSubjects == null ? List.of() : WeizmannData.subjects(clips.valSubjects);
+      for (String s : valSubjects) {
+        if (trainSubjects.contains(s)) {
+          throw new IllegalArgumentException(
+              "subject " + s + " is in both --subjects and --val-subjects");
+        }
+      }
+      try (PooledPixelBackbone backbone = new PooledPixelBackbone()) {
+        train =
+            WeizmannData.embed(
+                WeizmannData.compose(
+                    catalog,
+                    trainSubjects,
+                    seed,
+                    clips.streamsPerSubject,
+                    workDir.resolve("streams-train")),
+                backbone,
+                System.out);
+        val =
+            valSubjects.isEmpty()
+                ? List.of()
+                : WeizmannData.embed(
+                    WeizmannData.compose(
+                        catalog, valSubjects, seed + 1000, 1, workDir.resolve("streams-val")),
+                    backbone,
+                    System.out);
+        OadtrConfig model = Models.shippedConfig(backbone.dimension());
+        config =
+            TrainConfig.builder(model, catalog.classNames(), ClassLayout.of(model.numClasses(), 0))
+                .optEpochs(12)
+                .optBatchSize(32)
+                .optLearningRate(1e-4f)
+                .optLrDecayEvery(5)
+                .optExtractorId(backbone.id())
+                .optModelId("oadtr-weizmann-s" + seed);
+      }
+    } else {
+      train = NpyFeatures.read(features.dir, features.targets, features.split);
+      val =
+          features.valSplit == null
+              ? List.of()
+              : NpyFeatures.read(features.dir, features.targets, features.valSplit);
+      TrainConfig preset =
+          switch (features.preset) {
+            case "paper" -> TrainConfig.paperThumos();
+            case "small" ->
+                TrainConfig.paperThumos().toBuilder()
+                    .setModel(smaller(TrainConfig.paperThumos().model(), train.get(0).dim()))
+                    .optBatchSize(32)
+                    .build();
+            default ->
+                throw new IllegalArgumentException(
+                    "--preset must be paper or small, got " + features.preset);
+          };
+      config = preset.toBuilder();
+      if (train.get(0).dim() != preset.model().featureDim()) {
+        config.setModel(withFeatureDim(preset.model(), train.get(0).dim()));
+      }
+    }
+    if (epochs != null) {
+      config.optEpochs(epochs);
+    }
+    if (batch != null) {
+      config.optBatchSize(batch);
+    }
+    if (lr != null) {
+      config.optLearningRate(lr);
+    }
+    if (lrDecayEvery != null) {
+      config.optLrDecayEvery(lrDecayEvery);
+    }
+    config.optSeed(seed).optResume(resume);
+    TrainResult result = Trainer.train(config.build(), train, val, workDir.resolve("checkpoints"));
+    for (EpochStats e : result.epochs()) {
+      System.out.println("epoch " + e);
+    }
+    copyArchive(result.archive(), out);
+    System.out.printf(
+        Locale.ROOT, "model archive %s (validation mAP %.3f)%n", out, result.finalMAP());
+    return 0;
+  }
+
+  private static OadtrConfig withFeatureDim(OadtrConfig c, int dim) {
+    return new OadtrConfig(
+        dim,
+        c.window(),
+        c.dModel(),
+        c.encoderLayers(),
+        c.encoderHeads(),
+        c.encoderFfn(),
+        c.decoderLayers(),
+        c.decoderHeads(),
+        c.decoderFfn(),
+        c.futureSteps(),
+        c.numClasses(),
+        c.dropout());
+  }
+
+  private static OadtrConfig smaller(OadtrConfig c, int dim) {
+    return new OadtrConfig(
+        dim,
+        c.window(),
+        256,
+        c.encoderLayers(),
+        8,
+        256,
+        c.decoderLayers(),
+        4,
+        256,
+        c.futureSteps(),
+        c.numClasses(),
+        c.dropout());
+  }
+
+  static void copyArchive(Path from, Path to) throws IOException {
+    if (Files.exists(to)) {
+      try (var paths = Files.walk(to)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+  }
+}
