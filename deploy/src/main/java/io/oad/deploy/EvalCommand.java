@@ -15,7 +15,7 @@ import io.oad.detector.eval.VideoTimeline;
 import io.oad.detector.train.Evaluator;
 import io.oad.extractor.PooledPixelBackbone;
 import io.oad.ingest.compose.ClipCatalog;
-import java.io.IOException;
+import io.oad.ingest.compose.ComposedStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,30 +111,40 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder.")
   Path out;
 
+  @Option(
+      names = "--pipeline",
+      description =
+          "Also replay the composed videos through ingest, Kafka (in-process broker), extractor and topology, and"
+              + " compare the metrics from oad.predictions with the offline ones (clips only).")
+  boolean pipeline;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     if ((clips == null) == (features == null)) {
       throw new IllegalArgumentException(
           "give either --clips DIR --subjects ... or --features/--targets/--split");
+    }
+    if (pipeline && clips == null) {
+      throw new IllegalArgumentException(
+          "--pipeline needs --clips (it replays the composed videos)");
     }
     Files.createDirectories(out);
     try (PooledPixelBackbone backbone = new PooledPixelBackbone();
         Detector detector = Models.detector(model, backbone.dimension())) {
       List<LabeledSequence> data;
+      List<ComposedStream> streams = null;
       ClassLayout layout;
       if (clips != null) {
         Models.checkExtractor(detector, backbone.id());
         ClipCatalog catalog = ClipCatalog.load(clips.dir);
-        data =
-            WeizmannData.embed(
-                WeizmannData.compose(
-                    catalog,
-                    WeizmannData.subjects(clips.subjects),
-                    seed,
-                    clips.streamsPerSubject,
-                    out.resolve("streams")),
-                backbone,
-                System.out);
+        streams =
+            WeizmannData.compose(
+                catalog,
+                WeizmannData.subjects(clips.subjects),
+                seed,
+                clips.streamsPerSubject,
+                out.resolve("streams"));
+        data = WeizmannData.embed(streams, backbone, System.out);
         layout = ClassLayout.of(detector.config().numClasses(), 0);
       } else {
         data = NpyFeatures.read(features.dir, features.targets, features.split);
@@ -149,6 +159,15 @@ final class EvalCommand implements Callable<Integer> {
       r.print(System.out, detector);
       System.out.println(
           "report: " + out.resolve("report.html") + " and " + out.resolve("report.json"));
+      if (pipeline) {
+        EvalResult live = PipelineEval.run(streams, data, model, layout, out.resolve("pipeline"));
+        System.out.printf(
+            Locale.ROOT,
+            "pipeline per-frame mAP %.4f (offline %.4f, difference %.4f)%n",
+            live.mAP(),
+            r.result().mAP(),
+            Math.abs(live.mAP() - r.result().mAP()));
+      }
     }
     return 0;
   }
