@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param resume continue from the checkpoint in the output folder, if there is one
  * @param modelId prefix of the saved archives' model ids
  * @param extractorId feature extractor that produced the features (may be null)
+ * @param threads PyTorch intra-op threads while training (0 = leave the engine's setting); the
+ *     setting is process-wide and restored afterwards. One thread is much faster for small models
+ *     on a busy machine, where spinning OpenMP workers wait for each other.
  */
 public record TrainConfig(
     OadtrConfig model,
@@ -47,7 +50,8 @@ public record TrainConfig(
     int evalBatch,
     boolean resume,
     String modelId,
-    String extractorId) {
+    String extractorId,
+    int threads) {
 
   /** Validates the configuration. */
   public TrainConfig {
@@ -81,6 +85,9 @@ public record TrainConfig(
     }
     if (!(lrDecay > 0 && lrDecay <= 1)) {
       throw new IllegalArgumentException("lrDecay must be in (0, 1], got " + lrDecay);
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 0, got " + threads);
     }
     if (logEvery < 0) {
       throw new IllegalArgumentException("logEvery must be >= 0, got " + logEvery);
@@ -145,9 +152,10 @@ public record TrainConfig(
     return builder(model, spec.classNames(), ClassLayout.of(spec.numClasses(), 0))
         .optEpochs(4)
         .optBatchSize(32)
-        .optLearningRate(1e-3f)
-        .optLrDecay(0.5f)
+        .optLearningRate(3e-3f)
+        .optLrDecay(0.7f)
         .optLogEvery(0)
+        .optThreads(1)
         .optModelId("oadtr-synthetic")
         .build();
   }
@@ -174,6 +182,7 @@ public record TrainConfig(
     b.resume = resume;
     b.modelId = modelId;
     b.extractorId = extractorId;
+    b.threads = threads;
     return b;
   }
 
@@ -202,6 +211,7 @@ public record TrainConfig(
     private boolean resume;
     private String modelId = "oadtr";
     private String extractorId;
+    private int threads;
 
     private Builder(OadtrConfig model, List<String> classNames, ClassLayout layout) {
       this.model = model;
@@ -284,6 +294,11 @@ public record TrainConfig(
       return this;
     }
 
+    public Builder optThreads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
     public TrainConfig build() {
       return new TrainConfig(
           model,
@@ -302,7 +317,8 @@ public record TrainConfig(
           evalBatch,
           resume,
           modelId,
-          extractorId);
+          extractorId,
+          threads);
     }
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -43,6 +44,7 @@ import java.util.Random;
  */
 public final class Trainer {
   private static final String ENGINE = "PyTorch";
+  private static final String UNUSED = "query_positions";
 
   private final TrainConfig config;
   private final PrintStream log;
@@ -58,7 +60,18 @@ public final class Trainer {
    */
   public static TrainResult train(
       TrainConfig config, List<LabeledSequence> train, List<LabeledSequence> val, Path outDir) {
-    return new Trainer(config, System.err).run(train, val, outDir);
+    Engine.getEngine(ENGINE); // loads the native library before threads are set
+    int threadsBefore = JniUtils.getNumThreads();
+    if (config.threads() > 0) {
+      JniUtils.setNumThreads(config.threads());
+    }
+    try {
+      return new Trainer(config, System.err).run(train, val, outDir);
+    } finally {
+      if (config.threads() > 0) {
+        JniUtils.setNumThreads(threadsBefore);
+      }
+    }
   }
 
   private TrainResult run(List<LabeledSequence> train, List<LabeledSequence> val, Path outDir) {
@@ -103,7 +116,7 @@ public final class Trainer {
               .optLearningRateTracker(schedule)
               .optWeightDecays(config.weightDecay())
               .build();
-      List<Parameter> params = new ArrayList<>(block.getParameters().values());
+      List<Parameter> params = trainedParameters(block);
       OadtrLoss loss = new OadtrLoss(config.layout().ambiguous(), config.futureWeight());
       ParameterStore store = new ParameterStore(manager, false);
       Step step = new Step(engine, manager, block, store, params, adam, loss, config.clipNorm());
@@ -166,6 +179,26 @@ public final class Trainer {
     }
     Path last = outDir.resolve(history.get(history.size() - 1).archive());
     return new TrainResult(history, last, steps, startEpoch);
+  }
+
+  /**
+   * Every parameter but {@value #UNUSED}, which the official forward pass never uses: torch.optim
+   * skips it (its gradient is None), so weight decay must not shrink it here either.
+   */
+  static List<Parameter> trainedParameters(OadtrBlock block) {
+    List<Parameter> out = new ArrayList<>();
+    boolean found = false;
+    for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
+      if (p.getKey().equals(UNUSED)) {
+        found = true;
+      } else {
+        out.add(p.getValue());
+      }
+    }
+    if (!found) {
+      throw new IllegalStateException("OadtrBlock no longer has a parameter named " + UNUSED);
+    }
+    return out;
   }
 
   private void writeArchive(OadtrBlock block, Path archive, int epoch) {
@@ -240,21 +273,15 @@ public final class Trainer {
           collector.backward(total);
           value = total.getFloat();
         }
-        List<Parameter> updated = new ArrayList<>();
         List<NDArray> gradients = new ArrayList<>();
         for (Parameter p : params) {
           NDArray g = p.getArray().getGradient();
-          g.attach(scope);
-          // a parameter the forward pass never uses (query_positions) has no gradient: skip it
-          // like torch.optim does for grad None
-          if (g.getShape().equals(p.getArray().getShape())) {
-            updated.add(p);
-            gradients.add(g);
-          }
+          g.attach(scope); // frees the handle, not the gradient itself
+          gradients.add(g);
         }
         GlobalNormClip.clip(gradients, clipNorm);
-        for (int i = 0; i < updated.size(); i++) {
-          Parameter p = updated.get(i);
+        for (int i = 0; i < params.size(); i++) {
+          Parameter p = params.get(i);
           optimizer.update(p.getId(), p.getArray(), gradients.get(i));
           gradients.get(i).subi(gradients.get(i));
         }

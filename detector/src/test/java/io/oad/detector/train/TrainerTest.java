@@ -20,9 +20,10 @@ class TrainerTest {
 
   @Test
   void shouldLearnTemporalPatternsWellAboveChance(@TempDir Path out) {
-    List<LabeledSequence> train = SyntheticSequences.generate(SPEC, 40, 1L, "train");
+    List<LabeledSequence> train = SyntheticSequences.generate(SPEC, 30, 1L, "train");
     List<LabeledSequence> test = SyntheticSequences.generate(SPEC, 12, 2L, "test");
-    TrainConfig config = TrainConfig.synthetic(SPEC).toBuilder().optLogEvery(50).build();
+    TrainConfig config =
+        TrainConfig.synthetic(SPEC).toBuilder().optEpochs(3).optLogEvery(50).build();
 
     long start = System.nanoTime();
     TrainResult result = Trainer.train(config, train, test, out);
@@ -60,7 +61,11 @@ class TrainerTest {
     assertEquals(first.epochs().get(0), second.epochs().get(0), "history is kept");
     assertEquals(2 * stepsPerEpoch, second.optimizerSteps());
     assertEquals(out.resolve("epoch-02"), second.archive());
-    assertEquals(5e-4, second.epochs().get(1).learningRate(), 1e-9, "schedule continues");
+    assertEquals(
+        twoEpochs.learningRate() * twoEpochs.lrDecay(),
+        second.epochs().get(1).learningRate(),
+        1e-9,
+        "schedule continues");
     assertEquals(2, TrainerState.read(out).orElseThrow().epochsDone());
     try (Detector d = Detector.load(second.archive())) {
       assertEquals("oadtr-synthetic-e2", d.modelId());
@@ -92,6 +97,39 @@ class TrainerTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> Trainer.train(other, train, List.of(), out));
     assertTrue(e.getMessage().contains("cannot resume"), e.getMessage());
+  }
+
+  @Test
+  void shouldUpdateEveryParameterTheForwardPassUses(@TempDir Path out) throws Exception {
+    TrainConfig config = TrainConfig.synthetic(SPEC).toBuilder().optEpochs(1).build();
+    Path initial = out.resolve("initial");
+    try (Detector d = Detector.create(config.model(), config.classNames(), config.seed())) {
+      d.save(initial);
+    }
+    TrainResult result =
+        Trainer.train(config, SyntheticSequences.generate(SPEC, 2, 5L), List.of(), out);
+
+    java.util.Map<String, float[]> before = weights(initial);
+    java.util.Map<String, float[]> after = weights(result.archive());
+    assertEquals(before.keySet(), after.keySet());
+    for (String name : before.keySet()) {
+      boolean changed = !java.util.Arrays.equals(before.get(name), after.get(name));
+      // unused by the official forward pass (and by torch.optim, which skips grad None)
+      boolean unused = name.equals("decoder_position_encoding.pe.weight") || name.endsWith("_ids");
+      assertEquals(!unused, changed, name + (changed ? " changed" : " did not change"));
+    }
+  }
+
+  private static java.util.Map<String, float[]> weights(Path archive) throws Exception {
+    java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+    try (ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
+        java.io.InputStream in =
+            java.nio.file.Files.newInputStream(archive.resolve("weights.npz"))) {
+      for (ai.djl.ndarray.NDArray a : ai.djl.ndarray.NDList.decode(m, in)) {
+        out.put(a.getName(), a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+      }
+    }
+    return out;
   }
 
   /** Expected AP of random scores = each action's share of the evaluated frames. */
