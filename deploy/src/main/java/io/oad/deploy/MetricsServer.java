@@ -1,12 +1,17 @@
 package io.oad.deploy;
 
+import io.oad.deploy.ops.HealthHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
 
-/** Serves a registry's metrics, JVM metrics included, on {@code http://127.0.0.1:PORT/metrics}. */
+/**
+ * Serves a registry's metrics, JVM metrics included, on {@code http://127.0.0.1:PORT/metrics}, and
+ * the liveness and readiness endpoints {@code /healthz} and {@code /readyz}.
+ */
 public final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
 
@@ -21,13 +26,28 @@ public final class MetricsServer implements AutoCloseable {
    * @param registry the registry the role's metrics are registered in; JVM metrics are added to it
    */
   public static MetricsServer start(PrometheusRegistry registry, String host, int port) {
+    return start(registry, host, port, () -> true);
+  }
+
+  /**
+   * Starts the server as {@link #start(PrometheusRegistry, String, int)} does, with {@code
+   * /healthz} and {@code /readyz} beside {@code /metrics}; {@code readiness} answers {@code
+   * /readyz} (see {@link HealthHandler}).
+   */
+  public static MetricsServer start(
+      PrometheusRegistry registry, String host, int port, BooleanSupplier readiness) {
     if (port < 0) {
       return null;
     }
     JvmMetrics.builder().register(registry);
     try {
       return new MetricsServer(
-          HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart());
+          HTTPServer.builder()
+              .hostname(host)
+              .port(port)
+              .registry(registry)
+              .defaultHandler(new HealthHandler(readiness))
+              .buildAndStart());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot serve metrics on "
