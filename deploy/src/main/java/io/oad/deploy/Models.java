@@ -39,12 +39,12 @@ final class Models {
   /**
    * The configuration the service ships for camera footage, next to the paper's {@link
    * OadtrConfig#thumos()}: the same structure and step rate (4 steps/s, 8 future steps = 2 s), a
-   * window of 32 steps (8 s: the Weizmann actions last 1.5 to 6 s) and width 256 instead of 1024,
+   * window of 32 steps (8 s: the Weizmann actions last 1.5 to 6 s) and width 128 instead of 1024,
    * for a small fraction of the paper's cost per step.
    */
   static OadtrConfig shippedConfig(int featureDim) {
     return new OadtrConfig(
-        featureDim, 32, 256, 3, 8, 256, 5, 4, 256, 8, WEIZMANN_CLASSES.size(), 0.1f);
+        featureDim, 32, 128, 3, 8, 128, 5, 4, 128, 8, WEIZMANN_CLASSES.size(), 0.1f);
   }
 
   /** The default archive folder of this installation. */
