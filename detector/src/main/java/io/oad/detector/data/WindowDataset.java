@@ -6,6 +6,7 @@ import io.oad.detector.eval.ClassLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -30,7 +31,43 @@ public final class WindowDataset {
    * @param futureValid whether each future step counts in the loss
    */
   public record Window(
-      String videoId, int step, float[][] steps, int label, int[] future, boolean[] futureValid) {}
+      String videoId, int step, float[][] steps, int label, int[] future, boolean[] futureValid) {
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Window w
+          && videoId.equals(w.videoId)
+          && step == w.step
+          && label == w.label
+          && Arrays.deepEquals(steps, w.steps)
+          && Arrays.equals(future, w.future)
+          && Arrays.equals(futureValid, w.futureValid);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(
+          videoId,
+          step,
+          label,
+          Arrays.deepHashCode(steps),
+          Arrays.hashCode(future),
+          Arrays.hashCode(futureValid));
+    }
+
+    @Override
+    public String toString() {
+      return "Window["
+          + videoId
+          + " step "
+          + step
+          + ", label "
+          + label
+          + ", future "
+          + Arrays.toString(future)
+          + "]";
+    }
+  }
 
   /**
    * A batch as flat C-order arrays ready for tensors.
@@ -42,7 +79,33 @@ public final class WindowDataset {
    * @param futureMask 1 where a future step counts, else 0 [B, F]
    */
   public record Batch(
-      int size, float[] inputs, float[] current, float[] future, float[] futureMask) {}
+      int size, float[] inputs, float[] current, float[] future, float[] futureMask) {
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Batch b
+          && size == b.size
+          && Arrays.equals(inputs, b.inputs)
+          && Arrays.equals(current, b.current)
+          && Arrays.equals(future, b.future)
+          && Arrays.equals(futureMask, b.futureMask);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(
+          size,
+          Arrays.hashCode(inputs),
+          Arrays.hashCode(current),
+          Arrays.hashCode(future),
+          Arrays.hashCode(futureMask));
+    }
+
+    @Override
+    public String toString() {
+      return "Batch[" + size + " windows]";
+    }
+  }
 
   private final List<LabeledSequence> sequences;
   private final int window;

@@ -137,7 +137,7 @@ public final class Trainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             log.printf(
                 Locale.ROOT,
-                "epoch %d/%d  batch %d/%d  loss %.4f  lr %.1e  %.0f windows/s%n",
+                "epoch %d/%d  batch %d/%d  loss %.4f  lr %.1e  %.1f windows/s%n",
                 epoch + 1,
                 config.epochs(),
                 b + 1,
@@ -165,7 +165,7 @@ public final class Trainer {
         new TrainerState(epoch + 1, steps, model, history).write(outDir);
         log.printf(
             Locale.ROOT,
-            "epoch %d/%d done: loss %.4f  val mAP %.4f  %.0f windows/s  -> %s%n",
+            "epoch %d/%d done: loss %.4f  val mAP %.4f  %.1f windows/s  -> %s%n",
             epoch + 1,
             config.epochs(),
             stats.loss(),
