@@ -1,5 +1,7 @@
 package io.oad.deploy;
 
+import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
 import io.oad.extractor.PooledPixelBackbone;
 import io.oad.topology.DetectorApp;
@@ -13,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,24 +65,34 @@ final class DetectCommand implements Callable<Integer> {
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin ConfigOptions configOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     PrometheusRegistry registry = new PrometheusRegistry();
+    OadConfig oad = configOptions.load();
+    applicationId =
+        configOptions.pick("--application-id", applicationId, oad.detectApplicationId());
+    bootstrap = configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers());
     Detector detector = Models.detector(model, PooledPixelBackbone.DEFAULT_DIMENSION);
     TopologyConfig config =
         TopologyConfig.builder()
+            .properties(oad.kafkaProperties())
             .applicationId(applicationId)
             .bootstrapServers(bootstrap)
-            .stateDir(stateDir)
+            .stateDir(configOptions.pick("--state-dir", stateDir, oad.detectStateDir()))
             .numStreamThreads(threads)
             .build();
     CountDownLatch done = new CountDownLatch(1);
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", metricsPort);
-        DetectorApp app =
+    int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    try (DetectorApp app =
             new DetectorApp(
                 config,
                 () -> new DetectorStepModel(detector),
-                new DetectorMetrics().register(registry))) {
+                new DetectorMetrics().register(registry));
+        MetricsServer server =
+            MetricsServer.start(
+                registry, "0.0.0.0", port, () -> app.state() == KafkaStreams.State.RUNNING)) {
       app.streams()
           .setStateListener(
               (now, before) -> {

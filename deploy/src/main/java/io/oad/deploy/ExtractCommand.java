@@ -1,5 +1,8 @@
 package io.oad.deploy;
 
+import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.OadConfig;
+import io.oad.deploy.ops.PollTracker;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
@@ -7,7 +10,10 @@ import io.oad.extractor.PooledPixelBackbone;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,20 +57,31 @@ final class ExtractCommand implements Callable<Integer> {
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin ConfigOptions configOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     PrometheusRegistry registry = new PrometheusRegistry();
+    OadConfig oad = configOptions.load();
     ExtractorConfig config =
         ExtractorConfig.builder()
-            .setBootstrapServers(bootstrap)
-            .optGroupId(group)
+            .optProperties(oad.kafkaProperties())
+            .setBootstrapServers(
+                configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()))
+            .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
             .optMaxWait(Duration.ofMillis(maxWaitMs))
             .build();
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", metricsPort);
+    PollTracker polls = new PollTracker(Duration.ofSeconds(30));
+    int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port, polls);
         ExtractorService service =
             new ExtractorService(
-                config, new PooledPixelBackbone(), new ExtractorMetrics().register(registry))) {
+                config,
+                new PooledPixelBackbone(),
+                new ExtractorMetrics().register(registry),
+                polls.track(new KafkaConsumer<>(config.consumerProperties())),
+                new KafkaProducer<>(config.producerProperties()))) {
       Thread worker = new Thread(service, "oad-extractor");
       Runtime.getRuntime().addShutdownHook(new Thread(service::close));
       worker.start();

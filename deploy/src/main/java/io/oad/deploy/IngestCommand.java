@@ -1,5 +1,7 @@
 package io.oad.deploy;
 
+import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.OadConfig;
 import io.oad.ingest.IngestException;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
@@ -8,9 +10,11 @@ import io.oad.ingest.VideoIngestor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -72,6 +76,8 @@ final class IngestCommand implements Callable<Integer> {
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin ConfigOptions configOptions;
+
   @Override
   public Integer call() {
     String[] wh = size.toLowerCase(Locale.ROOT).split("x");
@@ -90,9 +96,14 @@ final class IngestCommand implements Callable<Integer> {
             .build();
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestMetrics metrics = new IngestMetrics().register(registry);
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", metricsPort);
-        KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
+    OadConfig oad = configOptions.load();
+    Properties producerProps =
+        VideoIngestor.producerProperties(
+            configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()));
+    producerProps.putAll(oad.kafkaClientProperties("producer."));
+    int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
       VideoIngestor ingestor = new VideoIngestor(options, metrics);
       Runtime.getRuntime().addShutdownHook(new Thread(ingestor::stop));
       IngestResult r = ingestor.run(producer);

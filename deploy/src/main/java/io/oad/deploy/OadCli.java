@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import io.oad.deploy.ops.ConfigCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       WatchCommand.class,
+      ConfigCommand.class,
     })
 public final class OadCli {
   private OadCli() {}

@@ -1,0 +1,364 @@
+package io.oad.deploy.ops;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The effective configuration of an {@code oad} role: {@link #configDef() defaults}, overridden by
+ * one properties file, overridden by {@code OAD_*} environment variables ({@code
+ * OAD_BOOTSTRAP_SERVERS} → {@code bootstrap.servers}: drop {@code OAD_}, lower-case, {@code _} →
+ * {@code .}). Keys under {@code kafka.} are Kafka client settings passed through to the role's
+ * clients (SASL/SSL included), validated against the consumer, producer, admin and streams
+ * definitions. Every bad key is refused with a {@link ConfigException} that names it and where it
+ * came from.
+ */
+public final class OadConfig extends AbstractConfig {
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers of every role.";
+  public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+
+  public static final String METRICS_PORT_CONFIG = "metrics.port";
+  private static final String METRICS_PORT_DOC =
+      "Port of /metrics, /healthz and /readyz; -1 = off; unset = the role's default.";
+
+  public static final String EXTRACT_GROUP_ID_CONFIG = "extract.group.id";
+  private static final String EXTRACT_GROUP_ID_DOC =
+      "Consumer group of the extractor; unset = the extract command's default.";
+
+  public static final String DETECT_APPLICATION_ID_CONFIG = "detect.application.id";
+  private static final String DETECT_APPLICATION_ID_DOC =
+      "Kafka Streams application id of the detector; unset = the detect command's default.";
+
+  public static final String DETECT_STATE_DIR_CONFIG = "detect.state.dir";
+  private static final String DETECT_STATE_DIR_DOC =
+      "Kafka Streams state folder of the detector; unset = the detect command's default.";
+
+  /** Keys under this prefix are Kafka client settings, passed through without the prefix. */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  /** Environment variables with this prefix are configuration keys. */
+  public static final String ENV_PREFIX = "OAD_";
+
+  /** The properties file read when none is named and it exists in the working folder. */
+  public static final String DEFAULT_FILE = "oad.properties";
+
+  /** Variables of the {@code ./oad} launcher itself, not configuration keys. */
+  static final Set<String> LAUNCHER_ENV = Set.of("OAD_REBUILD", "OAD_JAVA_OPTS", "OAD_CACHE_DIR");
+
+  private static final List<String> SECRET_WORDS =
+      List.of("password", "secret", "jaas", "token", "key");
+  static final String MASK = "******";
+
+  /** Prefixes that route a Kafka setting to one client (consumer, producer, admin, topics). */
+  private static final List<String> CLIENT_PREFIXES =
+      List.of(
+          StreamsConfig.MAIN_CONSUMER_PREFIX,
+          StreamsConfig.RESTORE_CONSUMER_PREFIX,
+          StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+          StreamsConfig.CONSUMER_PREFIX,
+          StreamsConfig.PRODUCER_PREFIX,
+          StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.STRING,
+              DEFAULT_BOOTSTRAP_SERVERS,
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.HIGH,
+              BOOTSTRAP_SERVERS_DOC)
+          .define(
+              METRICS_PORT_CONFIG,
+              Type.INT,
+              null,
+              ConfigDef.LambdaValidator.with(
+                  (name, value) -> {
+                    if (value != null) {
+                      Range.between(-1, 65535).ensureValid(name, value);
+                    }
+                  },
+                  () -> "[-1,...,65535] or unset"),
+              Importance.MEDIUM,
+              METRICS_PORT_DOC)
+          .define(
+              EXTRACT_GROUP_ID_CONFIG, Type.STRING, null, Importance.MEDIUM, EXTRACT_GROUP_ID_DOC)
+          .define(
+              DETECT_APPLICATION_ID_CONFIG,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              DETECT_APPLICATION_ID_DOC)
+          .define(
+              DETECT_STATE_DIR_CONFIG, Type.STRING, null, Importance.MEDIUM, DETECT_STATE_DIR_DOC);
+
+  private static final List<ConfigDef> KAFKA_DEFS =
+      List.of(
+          ConsumerConfig.configDef(),
+          ProducerConfig.configDef(),
+          AdminClientConfig.configDef(),
+          StreamsConfig.configDef());
+
+  private final Map<String, String> sources;
+
+  private OadConfig(Map<String, String> values, Map<String, String> sources) {
+    super(CONFIG, values, false);
+    this.sources = Map.copyOf(sources);
+  }
+
+  /** The definition of the role keys (not the {@code kafka.} pass-through). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  /**
+   * Loads the effective configuration.
+   *
+   * @param file the properties file; {@code null} reads {@value #DEFAULT_FILE} if it exists
+   * @param env the environment ({@code System.getenv()}); only {@code OAD_*} variables are read
+   * @throws ConfigException naming the bad key, or the missing file
+   */
+  public static OadConfig load(Path file, Map<String, String> env) {
+    Path chosen = file;
+    if (chosen == null) {
+      Path fallback = Path.of(DEFAULT_FILE);
+      chosen = Files.isRegularFile(fallback) ? fallback : null;
+    } else if (!Files.isRegularFile(chosen)) {
+      throw new ConfigException("configuration file " + chosen + " not found");
+    }
+    Map<String, String> fileValues = chosen == null ? Map.of() : readProperties(chosen);
+    return of(fileValues, chosen == null ? null : chosen.toString(), env);
+  }
+
+  /**
+   * Builds the configuration from already read file values ({@code fileName} only for messages;
+   * {@code null} = no file) and the environment.
+   */
+  public static OadConfig of(
+      Map<String, String> fileValues, String fileName, Map<String, String> env) {
+    Map<String, String> values = new TreeMap<>();
+    Map<String, String> sources = new TreeMap<>();
+    fileValues.forEach(
+        (key, value) -> {
+          values.put(key.trim(), value.trim());
+          sources.put(key.trim(), "file " + fileName);
+        });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(ENV_PREFIX) && !LAUNCHER_ENV.contains(name)) {
+            String key = envToKey(name);
+            values.put(key, value.trim());
+            sources.put(key, "env " + name);
+          }
+        });
+    values.forEach((key, value) -> validateKey(key, value, sources.get(key)));
+    try {
+      return new OadConfig(values, sources);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (sources: " + sources + ")");
+    }
+  }
+
+  /** {@code OAD_KAFKA_SASL_MECHANISM} → {@code kafka.sasl.mechanism}. */
+  public static String envToKey(String envName) {
+    if (!envName.startsWith(ENV_PREFIX) || envName.length() == ENV_PREFIX.length()) {
+      throw new IllegalArgumentException("not an OAD_* variable: " + envName);
+    }
+    return envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** Whether a key's value is a secret: its name contains password, secret, jaas, token or key. */
+  public static boolean isSecret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return SECRET_WORDS.stream().anyMatch(lower::contains);
+  }
+
+  /** Kafka bootstrap servers. */
+  public String bootstrapServers() {
+    return getString(BOOTSTRAP_SERVERS_CONFIG);
+  }
+
+  /** The metrics port, or {@code null} for the role's default. */
+  public Integer metricsPort() {
+    return getInt(METRICS_PORT_CONFIG);
+  }
+
+  /** The extractor's consumer group, or {@code null} for the command's default. */
+  public String extractGroupId() {
+    return getString(EXTRACT_GROUP_ID_CONFIG);
+  }
+
+  /** The detector's application id, or {@code null} for the command's default. */
+  public String detectApplicationId() {
+    return getString(DETECT_APPLICATION_ID_CONFIG);
+  }
+
+  /** The detector's state folder, or {@code null} for the command's default. */
+  public Path detectStateDir() {
+    String dir = getString(DETECT_STATE_DIR_CONFIG);
+    return dir == null ? null : Path.of(dir);
+  }
+
+  /**
+   * Every {@code kafka.*} setting without the prefix, client prefixes such as {@code consumer.}
+   * kept: for clients that route them themselves (Kafka Streams, the extractor's config).
+   */
+  public Map<String, Object> kafkaProperties() {
+    return new TreeMap<>(originalsWithPrefix(KAFKA_PREFIX));
+  }
+
+  /**
+   * The {@code kafka.*} settings for one client: keys under {@code clientPrefix} (e.g. {@code
+   * producer.}) without it, plus the keys without any client prefix.
+   */
+  public Map<String, Object> kafkaClientProperties(String clientPrefix) {
+    Map<String, Object> own = new TreeMap<>();
+    Map<String, Object> shared = new TreeMap<>();
+    kafkaProperties()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(clientPrefix)) {
+                own.put(key.substring(clientPrefix.length()), value);
+              } else if (clientPrefixOf(key) == null) {
+                shared.put(key, value);
+              }
+            });
+    shared.putAll(own);
+    return shared;
+  }
+
+  /**
+   * The effective configuration as {@code key=value # source} lines, sorted, secrets masked; unset
+   * role keys are listed as {@code (role default)}.
+   */
+  public List<String> describe() {
+    Map<String, String> shown = new TreeMap<>();
+    for (String key : CONFIG.names()) {
+      Object value = get(key);
+      shown.put(key, value == null ? "(role default)" : String.valueOf(value));
+    }
+    originalsWithPrefix(KAFKA_PREFIX, false)
+        .forEach((key, value) -> shown.put(key, String.valueOf(value)));
+    List<String> lines = new ArrayList<>();
+    shown.forEach(
+        (key, value) ->
+            lines.add(
+                key
+                    + "="
+                    + (isSecret(key) ? MASK : value)
+                    + "  # "
+                    + sources.getOrDefault(key, "default")));
+    return lines;
+  }
+
+  /** Where a key's value came from: {@code file NAME}, {@code env OAD_X} or {@code default}. */
+  public String sourceOf(String key) {
+    return sources.getOrDefault(key, "default");
+  }
+
+  private static void validateKey(String key, String value, String source) {
+    if (CONFIG.names().contains(key)) {
+      return; // typed and validated by AbstractConfig
+    }
+    if (!key.startsWith(KAFKA_PREFIX)) {
+      throw new ConfigException(
+          "unknown configuration key '"
+              + key
+              + "' (from "
+              + source
+              + "); known keys: "
+              + new TreeMap<>(CONFIG.configKeys()).keySet()
+              + ", and "
+              + KAFKA_PREFIX
+              + "* for Kafka client settings");
+    }
+    String kafkaKey = key.substring(KAFKA_PREFIX.length());
+    if (kafkaKey.equals(BOOTSTRAP_SERVERS_CONFIG)) {
+      throw new ConfigException(
+          "configuration key '" + key + "' (from " + source + "): set bootstrap.servers instead");
+    }
+    String prefix = clientPrefixOf(kafkaKey);
+    String name = prefix == null ? kafkaKey : kafkaKey.substring(prefix.length());
+    if (kafkaKey.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+      return; // topic-level settings of the Streams' internal topics: checked by the broker
+    }
+    ConfigDef.ConfigKey def = findKafkaKey(name);
+    if (def == null) {
+      throw new ConfigException(
+          "unknown configuration key '"
+              + key
+              + "' (from "
+              + source
+              + "): '"
+              + name
+              + "' is not a Kafka consumer, producer, admin or streams setting");
+    }
+    try {
+      Object parsed = ConfigDef.parseType(name, value, def.type);
+      if (def.validator != null) {
+        def.validator.ensureValid(name, parsed);
+      }
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "invalid value for configuration key '"
+              + key
+              + "' (from "
+              + source
+              + "): "
+              + e.getMessage());
+    }
+  }
+
+  private static ConfigDef.ConfigKey findKafkaKey(String name) {
+    for (ConfigDef def : KAFKA_DEFS) {
+      ConfigDef.ConfigKey key = def.configKeys().get(name);
+      if (key != null) {
+        return key;
+      }
+    }
+    return null;
+  }
+
+  private static String clientPrefixOf(String kafkaKey) {
+    for (String prefix : CLIENT_PREFIXES) {
+      if (kafkaKey.startsWith(prefix)) {
+        return prefix;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> readProperties(Path file) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read configuration file " + file, e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    props.stringPropertyNames().forEach(name -> values.put(name, props.getProperty(name)));
+    return values;
+  }
+}
