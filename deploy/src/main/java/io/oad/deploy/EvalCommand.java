@@ -46,21 +46,7 @@ final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
   Features features;
 
-  static final class Clips {
-    @Option(
-        names = "--clips",
-        required = true,
-        paramLabel = "DIR",
-        description = "Clips folder in the Weizmann layout.")
-    Path dir;
-
-    @Option(
-        names = "--subjects",
-        required = true,
-        paramLabel = "a,b",
-        description = "Subjects to evaluate on.")
-    String subjects;
-
+  static final class Clips extends DataOptions.Clips {
     @Option(
         names = "--streams-per-subject",
         defaultValue = "1",
@@ -68,28 +54,7 @@ final class EvalCommand implements Callable<Integer> {
     int streamsPerSubject;
   }
 
-  static final class Features {
-    @Option(
-        names = "--features",
-        required = true,
-        paramLabel = "DIR",
-        description = "One <video>.npy (steps x dim) per video.")
-    Path dir;
-
-    @Option(
-        names = "--targets",
-        required = true,
-        paramLabel = "DIR",
-        description = "Per-step targets per video.")
-    Path targets;
-
-    @Option(
-        names = "--split",
-        required = true,
-        paramLabel = "FILE",
-        description = "Video ids to evaluate, one per line.")
-    Path split;
-
+  static final class Features extends DataOptions.Features {
     @Option(
         names = "--ambiguous",
         description = "Index of the ambiguous class, removed from evaluation (THUMOS14: 21).")

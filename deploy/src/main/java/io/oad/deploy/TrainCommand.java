@@ -42,21 +42,7 @@ final class TrainCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
   Features features;
 
-  static final class Clips {
-    @Option(
-        names = "--clips",
-        required = true,
-        paramLabel = "DIR",
-        description = "Clips folder in the Weizmann layout.")
-    Path dir;
-
-    @Option(
-        names = "--subjects",
-        required = true,
-        paramLabel = "a,b",
-        description = "Training subjects.")
-    String subjects;
-
+  static final class Clips extends DataOptions.Clips {
     @Option(
         names = "--val-subjects",
         paramLabel = "c,d",
@@ -70,28 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     int streamsPerSubject;
   }
 
-  static final class Features {
-    @Option(
-        names = "--features",
-        required = true,
-        paramLabel = "DIR",
-        description = "One <video>.npy (steps x dim) per video.")
-    Path dir;
-
-    @Option(
-        names = "--targets",
-        required = true,
-        paramLabel = "DIR",
-        description = "One <video>.npy of per-step targets (class ids or one-hot).")
-    Path targets;
-
-    @Option(
-        names = "--split",
-        required = true,
-        paramLabel = "FILE",
-        description = "Training video ids, one per line.")
-    Path split;
-
+  static final class Features extends DataOptions.Features {
     @Option(names = "--val-split", paramLabel = "FILE", description = "Validation video ids.")
     Path valSplit;
 
