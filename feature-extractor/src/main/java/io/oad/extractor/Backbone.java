@@ -1,6 +1,7 @@
 package io.oad.extractor;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +25,28 @@ public interface Backbone extends AutoCloseable {
    * @return one row of length {@link #dimension()} per image, in input order
    */
   float[][] embed(List<BufferedImage> images);
+
+  /**
+   * Embeds a batch of frames that may carry their camera's previous frame. Stateless backbones
+   * ignore the previous frames: by default this is {@link #embed} of the current frames.
+   *
+   * @param frames frames of any sizes, at least one
+   * @return one row of length {@link #dimension()} per frame, in input order
+   */
+  default float[][] embedFrames(List<FrameInput> frames) {
+    List<BufferedImage> currents = new ArrayList<>(frames.size());
+    for (FrameInput frame : frames) {
+      currents.add(frame.current());
+    }
+    return embed(currents);
+  }
+
+  /**
+   * Whether {@link #embedFrames} looks at previous frames; callers need not keep them otherwise.
+   */
+  default boolean usesPreviousFrame() {
+    return false;
+  }
 
   /** Releases native memory; the backbone is unusable afterwards. */
   @Override

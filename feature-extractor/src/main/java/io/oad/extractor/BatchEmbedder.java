@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * each good frame and a dead-letter record for each bad one. All good frames go through the
  * backbone in one call; if that call fails, each frame is retried alone so that one poisonous frame
  * cannot block the others. Knows nothing of polling or committing.
+ *
+ * <p>When the backbone {@linkplain Backbone#usesPreviousFrame() uses previous frames}, each frame
+ * is paired with its camera's previous decoded frame by {@link PreviousFrames} (only when the
+ * sequence numbers are consecutive), across batches.
  */
 final class BatchEmbedder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchEmbedder.class);
@@ -27,6 +31,7 @@ final class BatchEmbedder implements AutoCloseable {
   private final String deadLetterTopic;
   private final FrameDecoder decoder = new FrameDecoder();
   private final EmbeddingSerde serde = new EmbeddingSerde();
+  private final PreviousFrames previousFrames;
 
   BatchEmbedder(
       Backbone backbone, ExtractorMetrics metrics, String embeddingsTopic, String deadLetterTopic) {
@@ -34,6 +39,7 @@ final class BatchEmbedder implements AutoCloseable {
     this.metrics = metrics;
     this.embeddingsTopic = embeddingsTopic;
     this.deadLetterTopic = deadLetterTopic;
+    this.previousFrames = backbone.usesPreviousFrame() ? new PreviousFrames() : null;
   }
 
   /** The outcome of one batch; {@code reasons} holds the reason of each dead letter, in order. */
@@ -42,7 +48,7 @@ final class BatchEmbedder implements AutoCloseable {
 
   Output process(List<ConsumerRecord<String, byte[]>> batch) {
     int n = batch.size();
-    BufferedImage[] images = new BufferedImage[n];
+    FrameInput[] images = new FrameInput[n];
     long[] sequences = new long[n];
     BadFrameException[] failures = new BadFrameException[n];
     List<Integer> good = new ArrayList<>(n);
@@ -51,8 +57,12 @@ final class BatchEmbedder implements AutoCloseable {
       long start = System.nanoTime();
       try {
         checkEnvelope(record);
-        images[i] = decoder.decode(record.value(), record.headers());
+        BufferedImage image = decoder.decode(record.value(), record.headers());
         sequences[i] = FrameDecoder.sequence(record.headers());
+        images[i] =
+            previousFrames == null
+                ? FrameInput.of(image)
+                : previousFrames.next(record.key(), sequences[i], image);
         good.add(i);
       } catch (BadFrameException e) {
         failures[i] = e;
@@ -107,19 +117,18 @@ final class BatchEmbedder implements AutoCloseable {
   }
 
   /** Embeds the images at {@code good}; fills {@code failures} for those that cannot be. */
-  private float[][] embed(
-      BufferedImage[] images, List<Integer> good, BadFrameException[] failures) {
+  private float[][] embed(FrameInput[] images, List<Integer> good, BadFrameException[] failures) {
     float[][] vectors = new float[images.length][];
     if (good.isEmpty()) {
       return vectors;
     }
-    List<BufferedImage> batch = new ArrayList<>(good.size());
+    List<FrameInput> batch = new ArrayList<>(good.size());
     for (int i : good) {
       batch.add(images[i]);
     }
     long start = System.nanoTime();
     try {
-      float[][] rows = checked(backbone.embed(batch), batch.size());
+      float[][] rows = checked(backbone.embedFrames(batch), batch.size());
       metrics.inferred(batch.size(), System.nanoTime() - start);
       for (int k = 0; k < rows.length; k++) {
         vectors[good.get(k)] = rows[k];
@@ -131,7 +140,7 @@ final class BatchEmbedder implements AutoCloseable {
     for (int i : good) {
       start = System.nanoTime();
       try {
-        vectors[i] = checked(backbone.embed(List.of(images[i])), 1)[0];
+        vectors[i] = checked(backbone.embedFrames(List.of(images[i])), 1)[0];
         metrics.inferred(1, System.nanoTime() - start);
       } catch (RuntimeException e) {
         failures[i] =

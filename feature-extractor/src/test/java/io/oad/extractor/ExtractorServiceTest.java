@@ -3,6 +3,8 @@ package io.oad.extractor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +95,49 @@ class ExtractorServiceTest {
     String text = ExtractorMetricsTest.scrape(registry);
     assertTrue(text.contains("oad_extractor_frames_consumed_total 6.0"), text);
     assertTrue(text.contains("oad_extractor_embeddings_produced_total 6.0"), text);
+  }
+
+  @Test
+  void shouldPassEachCamerasPreviousFrameOnlyWhenSequencesAreConsecutive() {
+    RecordingBackbone motionBackbone = new RecordingBackbone(new PooledPixelBackbone(32, 3), true);
+    service =
+        new ExtractorService(
+            config().optMaxBatchSize(3).build(), motionBackbone, metrics, consumer, producer);
+    // two cameras on one partition; batches of 3 so that pairs span batches
+    deliver(
+        List.of(
+            frame(CAM_A, "cam-a", 0, 1),
+            frame(CAM_A, "cam-a", 1, 2),
+            frame(CAM_A, "cam-b", 5, 3),
+            frame(CAM_A, "cam-a", 2, 4),
+            frame(CAM_A, "cam-a", 4, 5),
+            frame(CAM_A, "cam-b", 6, 6),
+            frame(CAM_A, "cam-a", 0, 7)));
+
+    assertEquals(3, service.step());
+    assertEquals(3, service.step());
+    assertEquals(1, service.step());
+
+    List<FrameInput> f = motionBackbone.frames;
+    assertEquals(7, f.size());
+    assertNull(f.get(0).previous(), "a camera's first frame has no previous");
+    assertSame(f.get(0).current(), f.get(1).previous(), "a1 follows a0");
+    assertNull(f.get(2).previous(), "cam-b's first frame");
+    assertSame(f.get(1).current(), f.get(3).previous(), "a2 follows a1 across batches");
+    assertNull(f.get(4).previous(), "a4 after a2 is a gap");
+    assertSame(f.get(2).current(), f.get(5).previous(), "b6 follows b5, not cam-a's frame");
+    assertNull(f.get(6).previous(), "a restart of the numbering");
+  }
+
+  @Test
+  void shouldNotKeepPreviousFramesForABackboneThatIgnoresThem() {
+    service = newService(config().build());
+    deliver(List.of(frame(CAM_A, "cam-a", 0, 1), frame(CAM_A, "cam-a", 1, 2)));
+
+    assertEquals(2, service.step());
+
+    assertEquals(2, backbone.frames.size());
+    assertNull(backbone.frames.get(1).previous());
   }
 
   @Test

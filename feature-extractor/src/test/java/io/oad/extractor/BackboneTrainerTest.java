@@ -1,0 +1,75 @@
+package io.oad.extractor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BackboneTrainerTest {
+  private static final TwoStreamConfig SMALL =
+      new TwoStreamConfig(32, 24, List.of(8, 16), 32, MovingSquares.CLASSES);
+
+  private static List<BackboneTrainer.Sample> samples(int n, long seed) {
+    Random random = new Random(seed);
+    FrameTensors tensors = new FrameTensors(SMALL.width(), SMALL.height());
+    List<BackboneTrainer.Sample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int label = i % MovingSquares.CLASSES;
+      out.add(new BackboneTrainer.Sample(tensors.of(MovingSquares.frame(label, random)), label));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldLearnMovingSquaresIncludingTheirDirection() {
+    BackboneTrainer.Options options =
+        new BackboneTrainer.Options(SMALL, 8, 16, 3e-3f, 1e-4f, 2, 0.1f, 5);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+
+    BackboneTrainer.Result result =
+        BackboneTrainer.train(
+            options,
+            samples(240, 1),
+            samples(90, 2),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    try (TwoStreamBackbone backbone = result.backbone()) {
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<BackboneTrainer.EpochStats> epochs = result.epochs();
+      assertEquals(8, epochs.size());
+      BackboneTrainer.EpochStats last = epochs.get(epochs.size() - 1);
+      assertTrue(last.valAccuracy() > 0.9, "validation accuracy " + last.valAccuracy());
+      assertTrue(
+          last.trainLoss() < epochs.get(0).trainLoss(),
+          "loss went from " + epochs.get(0).trainLoss() + " to " + last.trainLoss());
+      assertTrue(seconds < 30, "took " + seconds + " s");
+      assertTrue(
+          log.toString(StandardCharsets.UTF_8).contains("backbone epoch 8/8"), log.toString());
+      assertEquals(SMALL.dimension(), backbone.dimension());
+      assertTrue(backbone.id().startsWith("twostream-v1-"), backbone.id());
+    }
+  }
+
+  @Test
+  void shouldRefuseLabelsBeyondTheClassesAndTooFewSamples() {
+    BackboneTrainer.Options options = BackboneTrainer.Options.defaults(SMALL, 1).withEpochs(1);
+    List<BackboneTrainer.Sample> bad = new ArrayList<>(samples(40, 1));
+    bad.add(new BackboneTrainer.Sample(bad.get(0).tensor(), MovingSquares.CLASSES));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BackboneTrainer.train(options, bad, List.of(), quiet));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BackboneTrainer.train(options, samples(3, 1), List.of(), quiet));
+  }
+}

@@ -1,0 +1,118 @@
+package io.oad.extractor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TwoStreamBackboneTest {
+  private final TwoStreamBackbone backbone =
+      TwoStreamBackbone.untrained(TwoStreamConfig.defaults(), 11);
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void close() {
+    backbone.close();
+  }
+
+  private static List<FrameInput> frames(int n) {
+    List<FrameInput> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(
+          new FrameInput(
+              TestFrames.scene(160, 120, 100 + i),
+              i % 3 == 0 ? null : TestFrames.scene(160, 120, 200 + i)));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldReturnOneFiniteRowOfTheDimensionPerFrame() {
+    float[][] rows = backbone.embedFrames(frames(5));
+
+    assertEquals(5, rows.length);
+    assertEquals(128, backbone.dimension());
+    assertTrue(backbone.usesPreviousFrame());
+    for (float[] row : rows) {
+      assertEquals(128, row.length);
+      for (float v : row) {
+        assertTrue(Float.isFinite(v));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> backbone.embedFrames(List.of()));
+  }
+
+  @Test
+  void shouldBeDeterministicAndIndependentOfTheBatch() {
+    List<FrameInput> frames = frames(6);
+    float[][] first = backbone.embedFrames(frames);
+    float[][] again = backbone.embedFrames(frames);
+    float[] alone = backbone.embedFrames(List.of(frames.get(4)))[0];
+
+    for (int i = 0; i < first.length; i++) {
+      assertArrayEquals(first[i], again[i]);
+    }
+    assertArrayEquals(first[4], alone, 1e-4f);
+  }
+
+  @Test
+  void shouldRoundTripThroughItsFolderWithIdenticalOutputs() {
+    List<FrameInput> frames = frames(4);
+    float[][] before = backbone.embedFrames(frames);
+    backbone.save(dir);
+
+    try (TwoStreamBackbone loaded = TwoStreamBackbone.load(dir)) {
+      assertEquals(backbone.id(), loaded.id());
+      assertTrue(loaded.id().matches("twostream-v1-[0-9a-f]{12}"), loaded.id());
+      assertEquals(backbone.config(), loaded.config());
+      float[][] after = loaded.embedFrames(frames);
+      for (int i = 0; i < before.length; i++) {
+        assertArrayEquals(before[i], after[i]);
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseAFolderWhoseWeightsDoNotMatchItsId() throws Exception {
+    backbone.save(dir);
+    Path params = dir.resolve(TwoStreamBackbone.PARAMS);
+    byte[] bytes = Files.readAllBytes(params);
+    bytes[bytes.length - 1] ^= 0x5A;
+    Files.write(params, bytes);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TwoStreamBackbone.load(dir));
+    assertTrue(e.getMessage().contains("does not hold the weights"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> TwoStreamBackbone.load(dir.resolve("missing")));
+  }
+
+  @Test
+  void shouldChangeTheEmbeddingWhenThePreviousFrameDiffers() {
+    BufferedImage current = TestFrames.scene(160, 120, 1);
+    float[][] rows =
+        backbone.embedFrames(
+            List.of(
+                FrameInput.of(current),
+                new FrameInput(current, TestFrames.scene(160, 120, 2)),
+                new FrameInput(current, TestFrames.scene(160, 120, 3)),
+                new FrameInput(current, current)));
+
+    assertFalse(Arrays.equals(rows[0], rows[1]), "motion must matter");
+    assertFalse(Arrays.equals(rows[1], rows[2]), "different motion, different embedding");
+    assertArrayEquals(rows[0], rows[3], 1e-5f, "no change = no previous frame");
+    assertArrayEquals(rows[0], backbone.embed(List.of(current))[0], 1e-5f);
+  }
+}
