@@ -1,9 +1,12 @@
 package io.oad.topology;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prometheus metrics of the detector topology. Create one per process, {@link
@@ -30,8 +33,22 @@ public final class DetectorMetrics {
   /** Label of {@link #DROPPED}. */
   public static final String REASON_LABEL = "reason";
 
-  /** Reason: the sequence is not newer than the last processed one (duplicate or out of order). */
-  public static final String REASON_STALE_SEQUENCE = "stale_sequence";
+  /**
+   * Reason: the frame's step was already closed (late or out of order beyond the one-step grace).
+   */
+  public static final String REASON_LATE = "late";
+
+  /** Reason: a sequence number already seen for the camera. */
+  public static final String REASON_DUPLICATE = "duplicate";
+
+  /** Events written to the events topic, by {@link #TYPE_LABEL}. */
+  public static final String EVENTS = "oad_detector_events_total";
+
+  /** Label of {@link #EVENTS}: the {@code ActionEvent.Type} name. */
+  public static final String TYPE_LABEL = "type";
+
+  /** Cameras currently online (seen, and not reported offline), over all tasks of this process. */
+  public static final String CAMERAS_ONLINE = "oad_detector_cameras_online";
 
   /** Reason: the vector's dimension differs from the model's (sent to the dead-letter topic). */
   public static final String REASON_WRONG_DIMENSION = "wrong_dimension";
@@ -50,6 +67,9 @@ public final class DetectorMetrics {
   private final Histogram inference;
   private final Histogram captureToPrediction;
   private final Counter dropped;
+  private final Counter events;
+  private final GaugeWithCallback camerasOnline;
+  private final Map<String, Integer> onlineByTask = new ConcurrentHashMap<>();
 
   /** Creates the metrics, not yet registered anywhere. */
   public DetectorMetrics() {
@@ -85,6 +105,18 @@ public final class DetectorMetrics {
             .help("Embeddings that produced no prediction, by reason")
             .labelNames(REASON_LABEL)
             .build();
+    events =
+        Counter.builder()
+            .name(EVENTS)
+            .help("Events written to the events topic, by type")
+            .labelNames(TYPE_LABEL)
+            .build();
+    camerasOnline =
+        GaugeWithCallback.builder()
+            .name(CAMERAS_ONLINE)
+            .help("Cameras seen and not reported offline")
+            .callback(cb -> cb.call(camerasOnlineCount()))
+            .build();
   }
 
   /** Registers every metric with {@code registry}; returns this for chaining. */
@@ -94,6 +126,8 @@ public final class DetectorMetrics {
     registry.register(inference);
     registry.register(captureToPrediction);
     registry.register(dropped);
+    registry.register(events);
+    registry.register(camerasOnline);
     return this;
   }
 
@@ -116,6 +150,35 @@ public final class DetectorMetrics {
   /** Counts one dropped or dead-lettered embedding. */
   public void dropped(String reason) {
     dropped.labelValues(reason).inc();
+  }
+
+  /** Counts one event written, by its type name. */
+  public void event(String type) {
+    events.labelValues(type).inc();
+  }
+
+  /**
+   * Sets how many cameras one stream task sees online; the gauge is the sum over tasks.
+   *
+   * @param task identifies the task (its id), so that tasks moving between threads add up right
+   */
+  public void camerasOnline(String task, int count) {
+    onlineByTask.put(task, count);
+  }
+
+  /** Removes a closed task's share of the online cameras. */
+  public void forgetTask(String task) {
+    onlineByTask.remove(task);
+  }
+
+  /** Current value of {@link #CAMERAS_ONLINE}. */
+  public long camerasOnlineCount() {
+    return onlineByTask.values().stream().mapToLong(Integer::longValue).sum();
+  }
+
+  /** Current value of {@link #EVENTS} for {@code type}, for tests and logs. */
+  public long eventCount(String type) {
+    return (long) events.labelValues(type).get();
   }
 
   /** Current value of {@link #EMBEDDINGS_CONSUMED}, for tests and logs. */

@@ -2,6 +2,8 @@ package io.oad.topology;
 
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.JsonSerde;
+import io.oad.topology.internal.ActionEventsSupplier;
+import io.oad.topology.internal.CameraLivenessSupplier;
 import io.oad.topology.internal.WindowAndDetectSupplier;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -13,11 +15,17 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * source "embeddings-source" (oad.embeddings, String camera → Embedding)
- *   → processor "window-and-detect" with store "camera-windows" (persistent, changelogged)
- *   → sink "predictions-sink" (oad.predictions, String camera → JSON Prediction)
+ *   → processor "window-and-detect" with store "camera-windows"
+ *       → sink "predictions-sink" (oad.predictions, String camera → JSON Prediction)
+ *       → processor "action-events" with store "camera-episodes"
+ *           → sink "events-sink" (oad.events, String camera → JSON ActionEvent)
+ *   → processor "camera-liveness" with store "camera-last-seen"
+ *       → sink "events-sink"
  * </pre>
  *
- * Every node and the store carry explicit names, pinned by a test, because generated names would
+ * All stores are persistent and changelogged.
+ *
+ * <p>Every node and the store carry explicit names, pinned by a test, because generated names would
  * change with the topology and orphan the state.
  */
 public final class DetectorTopology {
@@ -36,6 +44,21 @@ public final class DetectorTopology {
   /** Name of the predictions sink node. */
   public static final String SINK = "predictions-sink";
 
+  /** Name of the processor that turns predictions into action events. */
+  public static final String EVENTS_PROCESSOR = "action-events";
+
+  /** Name of the per-camera action episode store. */
+  public static final String EPISODES_STORE = "camera-episodes";
+
+  /** Name of the processor that reports cameras offline and online. */
+  public static final String LIVENESS_PROCESSOR = "camera-liveness";
+
+  /** Name of the per-camera wall-clock last-seen store. */
+  public static final String LAST_SEEN_STORE = "camera-last-seen";
+
+  /** Name of the events sink node. */
+  public static final String EVENTS_SINK = "events-sink";
+
   private DetectorTopology() {}
 
   /**
@@ -53,13 +76,29 @@ public final class DetectorTopology {
     Objects.requireNonNull(options, "options");
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), new EmbeddingSerde(), options.embeddingsTopic());
-    topology.addProcessor(PROCESSOR, new WindowAndDetectSupplier(models, metrics, STORE), SOURCE);
+    topology.addProcessor(
+        PROCESSOR, new WindowAndDetectSupplier(models, metrics, STORE, options.timing()), SOURCE);
     topology.addSink(
         SINK,
         options.predictionsTopic(),
         Serdes.String().serializer(),
         JsonSerde.predictions(),
         PROCESSOR);
+    topology.addProcessor(
+        EVENTS_PROCESSOR,
+        new ActionEventsSupplier(metrics, EPISODES_STORE, options.rules(), options.timing()),
+        PROCESSOR);
+    topology.addProcessor(
+        LIVENESS_PROCESSOR,
+        new CameraLivenessSupplier(metrics, LAST_SEEN_STORE, options.rules().cameraOfflineMs()),
+        SOURCE);
+    topology.addSink(
+        EVENTS_SINK,
+        options.eventsTopic(),
+        Serdes.String().serializer(),
+        JsonSerde.events(),
+        EVENTS_PROCESSOR,
+        LIVENESS_PROCESSOR);
     return topology;
   }
 

@@ -14,15 +14,17 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 /**
  * Typed, validated configuration of the detector application. Keys it defines use Kafka Streams'
  * own names where one exists ({@code application.id}, {@code bootstrap.servers}, ...) plus {@code
- * oad.*} topic names; every other key is passed through unchanged to Kafka Streams. {@link
- * #streamsProperties()} builds the Kafka Streams properties, always with explicit internal resource
- * naming enforced and the dead-letter queue and exception handlers set.
+ * oad.*} topic names, step timing and event rules (see {@code README-section.md}); every other key
+ * is passed through unchanged to Kafka Streams. {@link #streamsProperties()} builds the Kafka
+ * Streams properties, always with explicit internal resource naming enforced and the dead-letter
+ * queue and exception handlers set.
  */
 public final class TopologyConfig extends AbstractConfig {
   public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
@@ -59,6 +61,50 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String DEADLETTER_TOPIC_CONFIG = "oad.deadletter.topic";
   private static final String DEADLETTER_TOPIC_DOC =
       "Dead-letter topic for records that cannot be processed.";
+
+  public static final String EVENTS_TOPIC_CONFIG = "oad.events.topic";
+  private static final String EVENTS_TOPIC_DOC = "Output topic of action and camera events.";
+
+  public static final String STEPS_PER_SECOND_CONFIG = "oad.steps.per.second";
+  private static final String STEPS_PER_SECOND_DOC =
+      "Model steps per second of capture time; frames are mapped onto steps of 1/this seconds.";
+
+  public static final String GAP_MAX_STEPS_CONFIG = "oad.gap.max.steps";
+  private static final String GAP_MAX_STEPS_DOC =
+      "Steps without any frame that are padded by repeating the last step; a longer gap resets the"
+          + " camera's window (cold start).";
+
+  public static final String STEP_IDLE_CLOSE_MS_CONFIG = "oad.step.idle.close.ms";
+  private static final String STEP_IDLE_CLOSE_MS_DOC =
+      "Wall-clock silence of a camera after which its open step is closed and predicted without"
+          + " waiting for a frame of a later step (so a camera's last step is not held back); 0"
+          + " disables.";
+
+  public static final String START_THRESHOLD_CONFIG = "oad.event.start.threshold";
+  private static final String START_THRESHOLD_DOC =
+      "An action starts when its score exceeds this for oad.event.min.duration.steps steps.";
+
+  public static final String END_THRESHOLD_CONFIG = "oad.event.end.threshold";
+  private static final String END_THRESHOLD_DOC =
+      "An active action ends at the first step whose score is below this; <= start threshold.";
+
+  public static final String MIN_DURATION_STEPS_CONFIG = "oad.event.min.duration.steps";
+  private static final String MIN_DURATION_STEPS_DOC =
+      "Consecutive steps above the start threshold needed to start an action.";
+
+  public static final String COOLDOWN_MS_CONFIG = "oad.event.cooldown.ms";
+  private static final String COOLDOWN_MS_DOC =
+      "Capture time after an action ended during which the same action cannot start again on that"
+          + " camera.";
+
+  public static final String ANTICIPATION_THRESHOLD_CONFIG = "oad.event.anticipation.threshold";
+  private static final String ANTICIPATION_THRESHOLD_DOC =
+      "A future step predicting an inactive action with at least this score raises one"
+          + " ACTION_ANTICIPATED per episode.";
+
+  public static final String CAMERA_OFFLINE_MS_CONFIG = "oad.camera.offline.ms";
+  private static final String CAMERA_OFFLINE_MS_DOC =
+      "Wall-clock silence after which a camera is reported CAMERA_OFFLINE.";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -118,7 +164,77 @@ public final class TopologyConfig extends AbstractConfig {
               Topics.DEADLETTER,
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              DEADLETTER_TOPIC_DOC);
+              DEADLETTER_TOPIC_DOC)
+          .define(
+              EVENTS_TOPIC_CONFIG,
+              Type.STRING,
+              Topics.EVENTS,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              EVENTS_TOPIC_DOC)
+          .define(
+              STEPS_PER_SECOND_CONFIG,
+              Type.DOUBLE,
+              4.0,
+              Range.between(0.01, StepTiming.MAX_STEPS_PER_SECOND),
+              Importance.MEDIUM,
+              STEPS_PER_SECOND_DOC)
+          .define(
+              GAP_MAX_STEPS_CONFIG,
+              Type.INT,
+              8,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              GAP_MAX_STEPS_DOC)
+          .define(
+              STEP_IDLE_CLOSE_MS_CONFIG,
+              Type.LONG,
+              1_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              STEP_IDLE_CLOSE_MS_DOC)
+          .define(
+              START_THRESHOLD_CONFIG,
+              Type.DOUBLE,
+              0.6,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              START_THRESHOLD_DOC)
+          .define(
+              END_THRESHOLD_CONFIG,
+              Type.DOUBLE,
+              0.4,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              END_THRESHOLD_DOC)
+          .define(
+              MIN_DURATION_STEPS_CONFIG,
+              Type.INT,
+              2,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              MIN_DURATION_STEPS_DOC)
+          .define(
+              COOLDOWN_MS_CONFIG,
+              Type.LONG,
+              2_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              COOLDOWN_MS_DOC)
+          .define(
+              ANTICIPATION_THRESHOLD_CONFIG,
+              Type.DOUBLE,
+              0.6,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              ANTICIPATION_THRESHOLD_DOC)
+          .define(
+              CAMERA_OFFLINE_MS_CONFIG,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              CAMERA_OFFLINE_MS_DOC);
 
   /**
    * Parses and validates {@code props}.
@@ -127,6 +243,13 @@ public final class TopologyConfig extends AbstractConfig {
    */
   public TopologyConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
+    if (getDouble(END_THRESHOLD_CONFIG) > getDouble(START_THRESHOLD_CONFIG)) {
+      throw new ConfigException(
+          END_THRESHOLD_CONFIG,
+          getDouble(END_THRESHOLD_CONFIG),
+          "must not exceed " + START_THRESHOLD_CONFIG + " = " + getDouble(START_THRESHOLD_CONFIG));
+    }
+    options(); // the remaining cross-field rules
   }
 
   /** The definition, e.g. to print documentation. */
@@ -163,10 +286,41 @@ public final class TopologyConfig extends AbstractConfig {
     return getString(DEADLETTER_TOPIC_CONFIG);
   }
 
-  /** The topics the topology reads and writes. */
+  /** How frames map onto model steps. */
+  public StepTiming timing() {
+    return new StepTiming(
+        getDouble(STEPS_PER_SECOND_CONFIG),
+        getInt(GAP_MAX_STEPS_CONFIG),
+        getLong(STEP_IDLE_CLOSE_MS_CONFIG));
+  }
+
+  /** When predictions become events. */
+  public EventRules rules() {
+    return new EventRules(
+        getDouble(START_THRESHOLD_CONFIG),
+        getDouble(END_THRESHOLD_CONFIG),
+        getInt(MIN_DURATION_STEPS_CONFIG),
+        getLong(COOLDOWN_MS_CONFIG),
+        getDouble(ANTICIPATION_THRESHOLD_CONFIG),
+        getLong(CAMERA_OFFLINE_MS_CONFIG));
+  }
+
+  /**
+   * The topics the topology reads and writes, its timing and its event rules.
+   *
+   * @throws ConfigException if the topics are not all different
+   */
   public TopologyOptions options() {
-    return new TopologyOptions(
-        getString(EMBEDDINGS_TOPIC_CONFIG), getString(PREDICTIONS_TOPIC_CONFIG));
+    try {
+      return new TopologyOptions(
+          getString(EMBEDDINGS_TOPIC_CONFIG),
+          getString(PREDICTIONS_TOPIC_CONFIG),
+          getString(EVENTS_TOPIC_CONFIG),
+          timing(),
+          rules());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("invalid topology options: " + e.getMessage());
+    }
   }
 
   /**

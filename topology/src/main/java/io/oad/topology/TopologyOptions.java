@@ -1,28 +1,70 @@
 package io.oad.topology;
 
 import io.oad.contract.Topics;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * What the topology reads and writes. {@link #defaults()} uses the wire contract's topics.
+ * What the topology reads and writes, and its time and event rules. {@link #defaults()} uses the
+ * wire contract's topics and the defaults of {@link StepTiming} and {@link EventRules}.
  *
  * @param embeddingsTopic input topic of embeddings keyed by camera
  * @param predictionsTopic output topic of predictions keyed by camera
+ * @param eventsTopic output topic of events keyed by camera
+ * @param timing how frames map onto model steps
+ * @param rules when predictions become events
  */
-public record TopologyOptions(String embeddingsTopic, String predictionsTopic) {
+public record TopologyOptions(
+    String embeddingsTopic,
+    String predictionsTopic,
+    String eventsTopic,
+    StepTiming timing,
+    EventRules rules) {
   /** Validates the fields. */
   public TopologyOptions {
     requireName(embeddingsTopic, "embeddingsTopic");
     requireName(predictionsTopic, "predictionsTopic");
-    if (embeddingsTopic.equals(predictionsTopic)) {
+    requireName(eventsTopic, "eventsTopic");
+    Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(rules, "rules");
+    if (new HashSet<>(List.of(embeddingsTopic, predictionsTopic, eventsTopic)).size() != 3) {
       throw new IllegalArgumentException(
-          "input and output topic must differ, both are '" + embeddingsTopic + "'");
+          "input, predictions and events topics must all differ, got '"
+              + embeddingsTopic
+              + "', '"
+              + predictionsTopic
+              + "', '"
+              + eventsTopic
+              + "'");
     }
   }
 
-  /** Reads {@link Topics#EMBEDDINGS}, writes {@link Topics#PREDICTIONS}. */
+  /** These two topics, {@link Topics#EVENTS} and default timing and rules. */
+  public TopologyOptions(String embeddingsTopic, String predictionsTopic) {
+    this(
+        embeddingsTopic,
+        predictionsTopic,
+        Topics.EVENTS,
+        StepTiming.defaults(),
+        EventRules.defaults());
+  }
+
+  /**
+   * Reads {@link Topics#EMBEDDINGS}, writes {@link Topics#PREDICTIONS} and {@link Topics#EVENTS}.
+   */
   public static TopologyOptions defaults() {
     return new TopologyOptions(Topics.EMBEDDINGS, Topics.PREDICTIONS);
+  }
+
+  /** A copy with other timing. */
+  public TopologyOptions withTiming(StepTiming t) {
+    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, t, rules);
+  }
+
+  /** A copy with other event rules. */
+  public TopologyOptions withRules(EventRules r) {
+    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, r);
   }
 
   private static void requireName(String name, String what) {

@@ -22,11 +22,22 @@ class DetectorMetricsTest {
     m.predictionProduced(40); // 0.04 s
     m.predictionProduced(3_000); // 3 s
     m.inference(2_000_000); // 0.002 s
-    m.dropped(DetectorMetrics.REASON_STALE_SEQUENCE);
+    m.dropped(DetectorMetrics.REASON_LATE);
+    m.dropped(DetectorMetrics.REASON_DUPLICATE);
+    m.dropped(DetectorMetrics.REASON_DUPLICATE);
+    m.event("ACTION_STARTED");
+    m.camerasOnline("0_0", 3);
+    m.camerasOnline("0_1", 2);
+    m.camerasOnline("0_0", 1); // a task's share is replaced, not added
+    m.camerasOnline("0_2", 7);
+    m.forgetTask("0_2");
 
     String text = scrape(registry);
     assertEquals(
         """
+        # HELP oad_detector_cameras_online Cameras seen and not reported offline
+        # TYPE oad_detector_cameras_online gauge
+        oad_detector_cameras_online 3.0
         # HELP oad_detector_capture_to_prediction_seconds Delay from frame capture to the prediction being produced
         # TYPE oad_detector_capture_to_prediction_seconds histogram
         oad_detector_capture_to_prediction_seconds_bucket{le="0.01"} 0
@@ -45,10 +56,14 @@ class DetectorMetricsTest {
         oad_detector_capture_to_prediction_seconds_sum 3.04
         # HELP oad_detector_dropped_total Embeddings that produced no prediction, by reason
         # TYPE oad_detector_dropped_total counter
-        oad_detector_dropped_total{reason="stale_sequence"} 1.0
+        oad_detector_dropped_total{reason="duplicate"} 2.0
+        oad_detector_dropped_total{reason="late"} 1.0
         # HELP oad_detector_embeddings_consumed_total Embeddings read from the input topic, valid or not
         # TYPE oad_detector_embeddings_consumed_total counter
         oad_detector_embeddings_consumed_total 3.0
+        # HELP oad_detector_events_total Events written to the events topic, by type
+        # TYPE oad_detector_events_total counter
+        oad_detector_events_total{type="ACTION_STARTED"} 1.0
         # HELP oad_detector_inference_seconds Duration of one model call
         # TYPE oad_detector_inference_seconds histogram
         oad_detector_inference_seconds_bucket{le="0.001"} 0

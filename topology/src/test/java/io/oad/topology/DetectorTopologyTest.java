@@ -101,14 +101,21 @@ class DetectorTopologyTest {
     return new Embedding(seq, T0 + 250 * seq, "test-extractor", v);
   }
 
+  /** Like {@link #embedding(long, int)} but captured at {@code timeMs}. */
+  private static Embedding embeddingAt(long seq, int action, long timeMs) {
+    Embedding e = embedding(seq, action);
+    return new Embedding(seq, timeMs, e.extractorId(), e.vector());
+  }
+
   private void send(String camera, Embedding e) {
     embeddings.pipeInput(camera, e, e.captureTimeMs());
   }
 
   @Test
-  void shouldEmitOnePredictionPerEmbeddingInOrderForInterleavedCameras() {
+  void shouldEmitOnePredictionPerClosedStepInOrderForInterleavedCameras() {
     startDriver();
-    for (long seq = 0; seq < 6; seq++) {
+    // one frame per 250 ms step; the 7th frame of each camera closes its 6th step
+    for (long seq = 0; seq < 7; seq++) {
       send("cam-a", embedding(seq, 1));
       send("cam-b", embedding(seq, 2));
     }
@@ -125,7 +132,7 @@ class DetectorTopologyTest {
       assertEquals(cam.equals("cam-a") ? "walk" : "run", mine.get(5).action());
     }
     assertEquals(12, metrics.predictionCount());
-    assertEquals(12, metrics.consumedCount());
+    assertEquals(14, metrics.consumedCount());
     assertTrue(predictions.isEmpty());
     assertTrue(deadLetters.isEmpty());
   }
@@ -135,6 +142,8 @@ class DetectorTopologyTest {
     startDriver();
     Embedding e = embedding(0, 2);
     send("cam-a", e);
+    assertTrue(predictions.isEmpty(), "the step is still open");
+    send("cam-a", embedding(1, 1));
 
     TestRecord<String, Prediction> rec = predictions.readRecord();
     Prediction p = rec.value();
@@ -164,6 +173,7 @@ class DetectorTopologyTest {
       sent.add(e);
       send("cam-a", e);
     }
+    send("cam-a", embedding(T + 2, 0)); // closes the last step
 
     List<Prediction> out = predictions.readValuesToList();
     List<Boolean> warm = out.stream().map(Prediction::warm).toList();
@@ -188,20 +198,22 @@ class DetectorTopologyTest {
   }
 
   @Test
-  void shouldDropDuplicateAndOutOfOrderSequences() {
+  void shouldDropDuplicateAndLateFramesAndPadTheMissingStep() {
     startDriver();
     send("cam-a", embedding(0, 1));
     send("cam-a", embedding(1, 1));
-    send("cam-a", embedding(3, 1));
+    send("cam-a", embedding(3, 1)); // step 2 gets no frame: padded
     send("cam-a", embedding(3, 2)); // duplicate
-    send("cam-a", embedding(2, 2)); // late
+    send("cam-a", embedding(2, 2)); // late: step 2 was closed when step 3 opened
     send("cam-a", embedding(4, 1));
+    send("cam-a", embedding(5, 1));
 
     List<Prediction> out = predictions.readValuesToList();
     assertEquals(List.of(0L, 1L, 3L, 4L), out.stream().map(Prediction::sequence).toList());
-    assertEquals(List.of(0L, 1L, 2L, 3L), out.stream().map(Prediction::step).toList());
-    assertEquals(2, metrics.droppedCount(DetectorMetrics.REASON_STALE_SEQUENCE));
-    assertEquals(6, metrics.consumedCount());
+    assertEquals(List.of(0L, 1L, 3L, 4L), out.stream().map(Prediction::step).toList());
+    assertEquals(1, metrics.droppedCount(DetectorMetrics.REASON_DUPLICATE));
+    assertEquals(1, metrics.droppedCount(DetectorMetrics.REASON_LATE));
+    assertEquals(7, metrics.consumedCount());
     assertTrue(deadLetters.isEmpty());
     assertTrue(predictions.isEmpty());
   }
@@ -212,14 +224,19 @@ class DetectorTopologyTest {
     for (long seq = 0; seq < T + 1; seq++) {
       send("cam-a", embedding(seq, 1));
     }
-    Embedding restart = embedding(0, 2);
-    send("cam-a", restart);
-    send("cam-a", embedding(1, 2));
+    long later = T0 + 250 * (T + 3);
+    Embedding restart = embeddingAt(0, 2, later);
+    send("cam-a", restart); // closes step T of the old stream, then starts over
+    send("cam-a", embeddingAt(1, 2, later + 250));
+    send("cam-a", embeddingAt(2, 2, later + 500));
 
     List<Prediction> out = predictions.readValuesToList();
+    assertEquals(T + 3, out.size());
+    assertEquals(T, out.get(T).step(), "the old stream's open step is predicted at the restart");
     Prediction afterRestart = out.get(T + 1);
     assertEquals(0, afterRestart.step());
     assertEquals(0, afterRestart.sequence());
+    assertEquals(later, afterRestart.captureTimeMs());
     assertFalse(afterRestart.warm());
     assertEquals(1, out.get(T + 2).step());
     float[][] seen = models.only().windowsSeen.get(T + 1);
@@ -235,6 +252,7 @@ class DetectorTopologyTest {
     embeddings.pipeInput("cam-a", null, T0);
     embeddings.pipeInput(null, embedding(0, 1), T0);
     send("cam-a", embedding(0, 1));
+    send("cam-a", embedding(1, 1));
 
     assertEquals(1, predictions.readValuesToList().size());
     assertEquals(2, metrics.droppedCount(DetectorMetrics.REASON_MISSING_KEY_OR_VALUE));
@@ -248,6 +266,7 @@ class DetectorTopologyTest {
     Embedding wrong = new Embedding(1, T0 + 250, "other-extractor", new float[] {1, 2, 3, 4, 5});
     send("cam-a", wrong);
     send("cam-a", embedding(2, 1));
+    send("cam-a", embedding(3, 1));
 
     List<Prediction> out = predictions.readValuesToList();
     assertEquals(List.of(0L, 2L), out.stream().map(Prediction::sequence).toList());
@@ -290,6 +309,7 @@ class DetectorTopologyTest {
     byte[] garbage = {9, 9, 9};
     rawEmbeddings.pipeInput("cam-a", garbage, T0);
     send("cam-a", embedding(0, 1));
+    send("cam-a", embedding(1, 1));
 
     assertEquals(
         List.of(0L), predictions.readValuesToList().stream().map(Prediction::sequence).toList());
@@ -316,14 +336,18 @@ class DetectorTopologyTest {
     }
     predictions.readValuesToList();
     List<KeyValue<WindowKey, byte[]>> logged = readChangelog();
-    assertEquals(2 * before, logged.size(), "one step slot and one metadata entry per step");
+    assertEquals(2 * before, logged.size(), "one step slot and one metadata entry per frame");
     for (KeyValue<WindowKey, byte[]> kv : logged) {
       // each step writes one vector and the small metadata, never the whole window
-      int expected = kv.key.slot() == WindowKey.META ? 25 : 4 * DIM;
+      int expected = kv.key.slot() == WindowKey.META ? 58 : 4 * DIM;
       assertEquals(expected, kv.value.length, kv.key.toString());
     }
     WindowMeta last = WindowMeta.decode(logged.get(logged.size() - 1).value);
-    assertEquals(new WindowMeta(before, before - 1, T, DIM), last);
+    long lastTime = T0 + 250L * (before - 1);
+    long allSeen = (1L << before) - 1;
+    assertEquals(
+        new WindowMeta(before - 1, T0, before - 1, lastTime, false, before - 1, allSeen, T, DIM),
+        last);
     driver.close();
 
     // TopologyTestDriver wipes its state directory on close, so restore the store the way Kafka
@@ -331,15 +355,14 @@ class DetectorTopologyTest {
     startDriver();
     KeyValueStore<WindowKey, byte[]> store = driver.getKeyValueStore(DetectorTopology.STORE);
     logged.forEach(kv -> store.put(kv.key, kv.value));
-    send("cam-a", embedding(before - 1, 2)); // already processed before the restart
-    Embedding next = embedding(before, 2);
-    sent.add(next.vector());
-    send("cam-a", next);
+    send("cam-a", embedding(before - 1, 2)); // already seen before the restart
+    send("cam-a", embedding(before, 2)); // closes the step left open before the restart
 
     List<Prediction> out = predictions.readValuesToList();
     assertEquals(1, out.size());
-    assertEquals(before, out.get(0).step());
-    assertEquals(before, out.get(0).sequence());
+    assertEquals(before - 1, out.get(0).step());
+    assertEquals(before - 1, out.get(0).sequence());
+    assertEquals(1, metrics.droppedCount(DetectorMetrics.REASON_DUPLICATE));
     assertTrue(out.get(0).warm());
     FakeStepModel restored = models.created.get(1);
     float[][] want = Windows.leftPad(sent, T);
@@ -367,6 +390,8 @@ class DetectorTopologyTest {
     logged.forEach(kv -> store.put(kv.key, kv.value));
     predictions.readValuesToList();
     send("cam-a", embedding(T, 2));
+    assertTrue(predictions.isEmpty(), "the old model's open step is not predicted");
+    send("cam-a", embedding(T + 1, 2));
 
     Prediction p = predictions.readValue();
     assertEquals(0, p.step(), "the window restarts for the new model");

@@ -23,6 +23,64 @@ class TopologyConfigTest {
     assertEquals(1, c.numStreamThreads());
     assertEquals(TopologyOptions.defaults(), c.options());
     assertEquals("oad.deadletter", c.deadLetterTopic());
+    assertEquals("oad.events", c.options().eventsTopic());
+    assertEquals(StepTiming.defaults(), c.timing());
+    assertEquals(EventRules.defaults(), c.rules());
+    assertEquals(250.0, c.timing().stepMs(), 1e-9);
+  }
+
+  @Test
+  void shouldReadTimingAndEventRules() {
+    TopologyConfig c =
+        TopologyConfig.builder()
+            .property("oad.steps.per.second", 5.0)
+            .property("oad.gap.max.steps", "3")
+            .property("oad.step.idle.close.ms", 0)
+            .property("oad.event.start.threshold", 0.7)
+            .property("oad.event.end.threshold", 0.2)
+            .property("oad.event.min.duration.steps", 4)
+            .property("oad.event.cooldown.ms", 500)
+            .property("oad.event.anticipation.threshold", 0.9)
+            .property("oad.camera.offline.ms", 3_000)
+            .property("oad.events.topic", "alerts")
+            .build();
+    assertEquals(new StepTiming(5.0, 3, 0), c.timing());
+    assertEquals(new EventRules(0.7, 0.2, 4, 500, 0.9, 3_000), c.rules());
+    assertEquals("alerts", c.options().eventsTopic());
+    assertFalse(c.streamsProperties().containsKey("oad.event.start.threshold"));
+  }
+
+  @Test
+  void shouldRejectAnEndThresholdAboveTheStartThresholdAndNameIt() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TopologyConfig.builder()
+                    .property("oad.event.start.threshold", 0.5)
+                    .property("oad.event.end.threshold", 0.6)
+                    .build());
+    assertTrue(e.getMessage().contains("oad.event.end.threshold"), e.getMessage());
+    for (String[] bad :
+        new String[][] {
+          {"oad.steps.per.second", "0"},
+          {"oad.gap.max.steps", "-1"},
+          {"oad.event.start.threshold", "1.5"},
+          {"oad.event.min.duration.steps", "0"},
+          {"oad.camera.offline.ms", "0"}
+        }) {
+      ConfigException ce =
+          assertThrows(
+              ConfigException.class,
+              () -> TopologyConfig.builder().property(bad[0], bad[1]).build(),
+              bad[0]);
+      assertTrue(ce.getMessage().contains(bad[0]), ce.getMessage());
+    }
+    ConfigException same =
+        assertThrows(
+            ConfigException.class,
+            () -> TopologyConfig.builder().property("oad.events.topic", "oad.predictions").build());
+    assertTrue(same.getMessage().contains("must all differ"), same.getMessage());
   }
 
   @Test

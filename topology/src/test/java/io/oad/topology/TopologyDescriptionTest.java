@@ -34,23 +34,47 @@ class TopologyDescriptionTest {
     TopologyDescription.Subtopology sub = description.subtopologies().iterator().next();
     Set<String> names =
         sub.nodes().stream().map(TopologyDescription.Node::name).collect(Collectors.toSet());
-    assertEquals(Set.of("embeddings-source", "window-and-detect", "predictions-sink"), names);
+    assertEquals(
+        Set.of(
+            "embeddings-source",
+            "window-and-detect",
+            "predictions-sink",
+            "action-events",
+            "camera-liveness",
+            "events-sink"),
+        names);
 
     for (TopologyDescription.Node node : sub.nodes()) {
       switch (node.name()) {
         case "embeddings-source" -> {
           var source = (TopologyDescription.Source) node;
           assertEquals(Set.of("oad.embeddings"), source.topicSet());
-          assertEquals(List.of("window-and-detect"), names(node.successors()));
+          assertEquals(List.of("camera-liveness", "window-and-detect"), names(node.successors()));
         }
         case "window-and-detect" -> {
           var processor = (TopologyDescription.Processor) node;
           assertEquals(Set.of("camera-windows"), processor.stores());
-          assertEquals(List.of("predictions-sink"), names(node.successors()));
+          assertEquals(List.of("action-events", "predictions-sink"), names(node.successors()));
+        }
+        case "action-events" -> {
+          var processor = (TopologyDescription.Processor) node;
+          assertEquals(Set.of("camera-episodes"), processor.stores());
+          assertEquals(List.of("events-sink"), names(node.successors()));
+        }
+        case "camera-liveness" -> {
+          var processor = (TopologyDescription.Processor) node;
+          assertEquals(Set.of("camera-last-seen"), processor.stores());
+          assertEquals(List.of("events-sink"), names(node.successors()));
         }
         case "predictions-sink" -> {
           var sink = (TopologyDescription.Sink) node;
           assertEquals("oad.predictions", sink.topic());
+          assertTrue(node.successors().isEmpty());
+        }
+        case "events-sink" -> {
+          var sink = (TopologyDescription.Sink) node;
+          assertEquals("oad.events", sink.topic());
+          assertEquals(List.of("action-events", "camera-liveness"), names(node.predecessors()));
           assertTrue(node.successors().isEmpty());
         }
         default -> throw new AssertionError("unexpected node " + node.name());

@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Per-camera windows on top of the {@code camera-windows} key-value store, as a ring buffer: one
- * entry per step slot (a little-endian float32 vector) plus one {@link WindowMeta} entry. Each step
- * therefore writes one vector and the small metadata, not the whole T x D window, which keeps the
- * changelog at roughly the size of the input (about 12 KB per step at D = 3072 instead of 786 KB).
+ * Per-camera step windows on top of the {@code camera-windows} key-value store, as a ring buffer:
+ * one entry per step slot (a little-endian float32 vector; slot {@code step % T}) plus one {@link
+ * WindowMeta} entry. A frame therefore writes one vector and the small metadata, not the whole T x
+ * D window, which keeps the changelog at roughly the size of the input.
  */
 public final class CameraWindowStore {
   private final KeyValueStore<WindowKey, byte[]> store;
@@ -22,40 +24,66 @@ public final class CameraWindowStore {
     this.store = Objects.requireNonNull(store, "store");
   }
 
-  /** The camera's metadata, or {@code null} when it has none. */
+  /** The camera's metadata, or {@code null} when it has none (or only an outdated version). */
   public WindowMeta meta(String camera) {
     byte[] raw = store.get(WindowKey.meta(camera));
-    return raw == null ? null : WindowMeta.decode(raw);
+    return raw == null || WindowMeta.isOutdated(raw) ? null : WindowMeta.decode(raw);
+  }
+
+  /** Stores the camera's metadata. */
+  public void putMeta(String camera, WindowMeta meta) {
+    store.put(WindowKey.meta(camera), meta.encode());
+  }
+
+  /** Stores {@code vector} as step {@code step} of the ring that {@code meta} describes. */
+  public void putStep(String camera, WindowMeta meta, long step, float[] vector) {
+    if (vector.length != meta.dimension()) {
+      throw new IllegalArgumentException(
+          "step of dimension " + vector.length + ", metadata says " + meta.dimension());
+    }
+    store.put(new WindowKey(camera, meta.slot(step)), encodeVector(vector));
+  }
+
+  /** The vector of step {@code step}; it must still be in the ring. */
+  public float[] step(String camera, WindowMeta meta, long step) {
+    int slot = meta.slot(step);
+    byte[] raw = store.get(new WindowKey(camera, slot));
+    if (raw == null) {
+      throw new SerializationException(
+          "camera " + camera + " has no stored step in slot " + slot + " (" + meta + ")");
+    }
+    return decodeVector(raw, meta.dimension());
   }
 
   /**
-   * The held steps of {@code camera}, oldest first ({@code meta.held()} of them).
+   * The steps of the open step's window, oldest first, ending with the open step ({@code
+   * meta.held()} of them).
    *
    * @throws SerializationException if a slot is missing or malformed
    */
-  public List<float[]> steps(String camera, WindowMeta meta) {
+  public List<float[]> openWindow(String camera, WindowMeta meta) {
     int held = meta.held();
-    List<float[]> steps = new ArrayList<>(held + 1);
-    for (long step = meta.stepsSeen() - held; step < meta.stepsSeen(); step++) {
-      int slot = (int) (step % meta.window());
-      byte[] raw = store.get(new WindowKey(camera, slot));
-      if (raw == null) {
-        throw new SerializationException(
-            "camera " + camera + " has no stored step in slot " + slot + " (" + meta + ")");
-      }
-      steps.add(decodeVector(raw, meta.dimension()));
+    List<float[]> steps = new ArrayList<>(held);
+    for (long s = meta.openStep() - held + 1; s <= meta.openStep(); s++) {
+      steps.add(step(camera, meta, s));
     }
     return steps;
   }
 
-  /** Stores {@code newest} as the step {@code meta} ends with, then {@code meta} itself. */
-  public void put(String camera, WindowMeta meta, float[] newest) {
-    if (newest.length != meta.dimension()) {
-      throw new IllegalArgumentException(
-          "step of dimension " + newest.length + ", metadata says " + meta.dimension());
+  /** Cameras whose open step has not been predicted yet (a full scan; for recovery only). */
+  public List<String> camerasWithOpenSteps() {
+    List<String> cameras = new ArrayList<>();
+    try (KeyValueIterator<WindowKey, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<WindowKey, byte[]> kv = it.next();
+        if (kv.key.slot() == WindowKey.META
+            && !WindowMeta.isOutdated(kv.value)
+            && !WindowMeta.decode(kv.value).openEmitted()) {
+          cameras.add(kv.key.camera());
+        }
+      }
     }
-    store.put(new WindowKey(camera, meta.newestSlot()), encodeVector(newest));
-    store.put(WindowKey.meta(camera), meta.encode());
+    return cameras;
   }
 
   static byte[] encodeVector(float[] v) {

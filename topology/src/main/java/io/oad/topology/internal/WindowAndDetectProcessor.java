@@ -6,9 +6,15 @@ import io.oad.detector.Detector;
 import io.oad.detector.Windows;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
+import io.oad.topology.StepTiming;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,14 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each camera's last T embeddings in a state store and emits one prediction per embedding.
- *
- * <p>Rules: an embedding whose sequence is not newer than the camera's last processed one is
- * dropped (duplicate or out of order), except sequence 0, which means the camera restarted and
- * resets its window (so does a stored window written for another window length or dimension, i.e.
- * after a model change). While fewer than T steps were seen, the window is left-padded with the
- * earliest step and the prediction is marked not warm. An embedding of the wrong dimension raises
- * {@link DimensionMismatchException}, which the processing exception handler dead-letters.
+ * Maps each camera's frames onto model steps by capture time ({@link StepAssigner} decides, {@link
+ * CameraWindowStore} keeps the ring of steps) and emits one prediction per step when the step
+ * closes: when a frame of a later step arrives, when the camera restarts or resets, or after {@link
+ * StepTiming#idleCloseMs()} of wall-clock silence. The last frame of a step (by capture time) is
+ * the step's embedding; missing steps up to {@link StepTiming#gapMaxSteps()} are padded with the
+ * last step and get no prediction of their own. While fewer than T steps were seen the window is
+ * left-padded with the earliest step and the prediction is marked not warm. An embedding of the
+ * wrong dimension raises {@link DimensionMismatchException}, which the processing exception handler
+ * dead-letters.
  *
  * <p>Owns one {@link StepModel} from the supplier, created in {@link #init} and closed in {@link
  * #close}.
@@ -37,7 +44,13 @@ public final class WindowAndDetectProcessor
   private final Supplier<? extends StepModel> models;
   private final DetectorMetrics metrics;
   private final String storeName;
+  private final StepTiming timing;
+  private final StepAssigner assigner;
 
+  /** Wall-clock arrival of the last frame of each camera whose open step is not predicted yet. */
+  private final Map<String, Long> openSince = new HashMap<>();
+
+  private boolean scannedStore;
   private ProcessorContext<String, Prediction> context;
   private CameraWindowStore windows;
   private StepModel model;
@@ -47,10 +60,15 @@ public final class WindowAndDetectProcessor
    * A processor that will take its model from {@code models} and its state from {@code storeName}.
    */
   public WindowAndDetectProcessor(
-      Supplier<? extends StepModel> models, DetectorMetrics metrics, String storeName) {
+      Supplier<? extends StepModel> models,
+      DetectorMetrics metrics,
+      String storeName,
+      StepTiming timing) {
     this.models = Objects.requireNonNull(models, "models");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
+    this.timing = Objects.requireNonNull(timing, "timing");
+    this.assigner = new StepAssigner(timing);
   }
 
   @Override
@@ -70,6 +88,10 @@ public final class WindowAndDetectProcessor
               + "; both must be >= 1");
     }
     this.mapper = new PredictionMapper(model.classNames(), model.modelId());
+    if (timing.idleCloseMs() > 0) {
+      long every = Math.max(10, Math.min(1_000, timing.idleCloseMs() / 4));
+      context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+    }
   }
 
   @Override
@@ -87,48 +109,104 @@ public final class WindowAndDetectProcessor
           camera, embedding.sequence(), embedding.dimension(), model.featureDim());
     }
     long seq = embedding.sequence();
-    WindowMeta previous = windows.meta(camera);
-    if (previous != null && seq != 0 && seq <= previous.lastSequence()) {
-      drop(
-          DetectorMetrics.REASON_STALE_SEQUENCE,
-          camera,
-          seq,
-          "sequence not after the last processed " + previous.lastSequence());
+    long t = embedding.captureTimeMs();
+    WindowMeta meta = windows.meta(camera);
+    StepAssigner.Decision d = assigner.classify(meta, model.window(), model.featureDim(), seq, t);
+    WindowMeta next;
+    switch (d.kind()) {
+      case DUPLICATE -> {
+        drop(DetectorMetrics.REASON_DUPLICATE, camera, seq, "sequence already seen");
+        return;
+      }
+      case LATE -> {
+        drop(DetectorMetrics.REASON_LATE, camera, seq, "its step " + d.step() + " is closed");
+        return;
+      }
+      case FIRST -> {
+        if (meta != null) {
+          LOG.info("camera {}: window reset, stored for another model shape", camera);
+        }
+        next = WindowMeta.first(seq, t, model.window(), model.featureDim());
+        windows.putStep(camera, next, 0, embedding.vector());
+      }
+      case RESTART -> {
+        closeOpenStep(camera, meta);
+        LOG.info("camera {}: restarted at sequence 0, window reset", camera);
+        next = WindowMeta.first(seq, t, model.window(), model.featureDim());
+        windows.putStep(camera, next, 0, embedding.vector());
+      }
+      case GAP_RESET -> {
+        closeOpenStep(camera, meta);
+        LOG.info("camera {}: {} steps without frames, window reset", camera, d.missingSteps());
+        next =
+            WindowMeta.start(
+                seq,
+                t,
+                model.window(),
+                model.featureDim(),
+                meta.highestSequence(),
+                meta.seenMask());
+        windows.putStep(camera, next, 0, embedding.vector());
+      }
+      case SAME_STEP -> {
+        next = meta.withSeen(seq);
+        if (d.replaces()) {
+          next = next.withOpenFrame(seq, t);
+          windows.putStep(camera, next, d.step(), embedding.vector());
+        }
+      }
+      case NEXT_STEP -> {
+        closeOpenStep(camera, meta);
+        float[] last = windows.step(camera, meta, meta.openStep());
+        // only the last T steps can still be in a window
+        for (long s = Math.max(meta.openStep() + 1, d.step() - model.window() + 1);
+            s < d.step();
+            s++) {
+          windows.putStep(camera, meta, s, last);
+        }
+        next = meta.withSeen(seq).openedAt(d.step(), seq, t);
+        windows.putStep(camera, next, d.step(), embedding.vector());
+      }
+      default -> throw new IllegalStateException("unhandled " + d.kind());
+    }
+    windows.putMeta(camera, next);
+    openSince.put(camera, context.currentSystemTimeMs());
+  }
+
+  /** Predicts the open step of {@code meta} unless the idle close already did. */
+  private void closeOpenStep(String camera, WindowMeta meta) {
+    if (meta.openEmitted()) {
       return;
     }
-    Step step = advance(camera, embedding, previous);
-    Prediction prediction = predict(camera, embedding, step.meta(), step.recent());
-    windows.put(camera, step.meta(), embedding.vector());
-    context.forward(new Record<>(camera, prediction, embedding.captureTimeMs()));
+    List<float[]> recent = windows.openWindow(camera, meta);
+    Prediction prediction = predict(camera, meta, recent);
+    context.forward(new Record<>(camera, prediction, meta.openCaptureMs()));
     metrics.predictionProduced(prediction.latencyMs());
   }
 
-  /** The camera's bookkeeping after this step, and its recent steps (oldest first, at most T). */
-  private record Step(WindowMeta meta, List<float[]> recent) {}
-
-  private Step advance(String camera, Embedding embedding, WindowMeta previous) {
-    long seq = embedding.sequence();
-    if (previous == null || seq == 0 || !previous.fits(model.window(), model.featureDim())) {
-      if (previous != null) {
-        LOG.info(
-            "camera {}: window reset at sequence {} ({})",
-            camera,
-            seq,
-            seq == 0 ? "camera restarted" : "stored window was written by another model shape");
+  /** Wall-clock punctuation: predicts the open steps of cameras silent for the idle time. */
+  private void closeIdle(long now) {
+    if (!scannedStore) {
+      // after a restore the in-memory map is empty; the store knows which steps are still open
+      windows.camerasWithOpenSteps().forEach(c -> openSince.putIfAbsent(c, now));
+      scannedStore = true;
+    }
+    Iterator<Map.Entry<String, Long>> it = openSince.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      if (now - e.getValue() < timing.idleCloseMs()) {
+        continue;
       }
-      return new Step(
-          WindowMeta.first(seq, model.window(), model.featureDim()), List.of(embedding.vector()));
+      it.remove();
+      WindowMeta meta = windows.meta(e.getKey());
+      if (meta != null && !meta.openEmitted() && meta.fits(model.window(), model.featureDim())) {
+        closeOpenStep(e.getKey(), meta);
+        windows.putMeta(e.getKey(), meta.emitted());
+      }
     }
-    List<float[]> recent = windows.steps(camera, previous);
-    if (recent.size() == model.window()) {
-      recent.remove(0);
-    }
-    recent.add(embedding.vector());
-    return new Step(previous.next(seq), recent);
   }
 
-  private Prediction predict(
-      String camera, Embedding embedding, WindowMeta meta, List<float[]> recent) {
+  private Prediction predict(String camera, WindowMeta meta, List<float[]> recent) {
     float[][] window = Windows.leftPad(recent, model.window());
     long start = System.nanoTime();
     Detector.Output out = model.predict(new float[][][] {window});
@@ -142,10 +220,10 @@ public final class WindowAndDetectProcessor
     var info =
         new PredictionMapper.StepInfo(
             camera,
-            embedding.sequence(),
-            embedding.captureTimeMs(),
-            meta.stepsSeen() - 1,
-            meta.stepsSeen() >= model.window(),
+            meta.openSequence(),
+            meta.openCaptureMs(),
+            meta.openStep(),
+            meta.openStep() + 1 >= model.window(),
             context.currentSystemTimeMs());
     return mapper.map(info, out.current()[0], future);
   }
@@ -154,7 +232,7 @@ public final class WindowAndDetectProcessor
     metrics.dropped(reason);
     String where =
         context.recordMetadata().map(WindowAndDetectProcessor::describe).orElse("unknown source");
-    LOG.warn(
+    LOG.debug(
         "dropped embedding of camera {} sequence {} from {}: {}", camera, sequence, where, why);
   }
 

@@ -4,6 +4,7 @@ import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
+import io.oad.topology.StepTiming;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,12 +26,17 @@ public final class WindowAndDetectSupplier
   private final Supplier<? extends StepModel> models;
   private final DetectorMetrics metrics;
   private final String storeName;
+  private final StepTiming timing;
 
   /**
    * A supplier whose processors use {@code models}, {@code metrics} and store {@code storeName}.
    */
   public WindowAndDetectSupplier(
-      Supplier<? extends StepModel> models, DetectorMetrics metrics, String storeName) {
+      Supplier<? extends StepModel> models,
+      DetectorMetrics metrics,
+      String storeName,
+      StepTiming timing) {
+    this.timing = Objects.requireNonNull(timing, "timing");
     this.models = Objects.requireNonNull(models, "models");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
@@ -38,7 +44,7 @@ public final class WindowAndDetectSupplier
 
   @Override
   public Processor<String, Embedding, String, Prediction> get() {
-    return new WindowAndDetectProcessor(models, metrics, storeName);
+    return new WindowAndDetectProcessor(models, metrics, storeName, timing);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.oad.topology.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,15 +28,17 @@ class WindowStateCodecTest {
   }
 
   @Test
-  void shouldRoundTripMetadataAndPlaceTheNewestStepInTheRing() {
-    WindowMeta m = WindowMeta.first(5, 4, 3);
-    for (int i = 0; i < 5; i++) {
-      m = m.next(6 + i);
+  void shouldRoundTripMetadataAndPlaceTheOpenStepInTheRing() {
+    WindowMeta m = WindowMeta.first(5, 1_000, 4, 3);
+    for (int i = 1; i <= 5; i++) {
+      m = m.withSeen(5 + i).openedAt(i, 5 + i, 1_000 + 250 * i);
     }
-    assertEquals(6, m.stepsSeen());
-    assertEquals(1, m.newestSlot(), "step index 5 goes to slot 5 mod 4");
+    assertEquals(5, m.openStep());
+    assertEquals(1, m.slot(m.openStep()), "step 5 goes to slot 5 mod 4");
     assertEquals(4, m.held());
+    assertEquals(10, m.openSequence());
     assertEquals(m, WindowMeta.decode(m.encode()));
+    assertEquals(m.emitted(), WindowMeta.decode(m.emitted().encode()));
     assertTrue(m.fits(4, 3));
     byte[] bad = m.encode();
     bad[0] = 9;
@@ -44,6 +47,28 @@ class WindowStateCodecTest {
     assertTrue(e.getMessage().contains("version 9"), e.getMessage());
     byte[] truncated = Arrays.copyOf(m.encode(), 10);
     assertThrows(SerializationException.class, () -> WindowMeta.decode(truncated));
+  }
+
+  @Test
+  void shouldRecognizeTheOutdatedVersionOneLayout() {
+    byte[] v1 = new byte[25];
+    v1[0] = 1;
+    assertTrue(WindowMeta.isOutdated(v1));
+    assertFalse(WindowMeta.isOutdated(WindowMeta.first(0, 0, 4, 3).encode()));
+  }
+
+  @Test
+  void shouldRememberTheLast64SequencesSeen() {
+    WindowMeta m = WindowMeta.first(10, 0, 4, 3).withSeen(12).withSeen(11);
+    assertTrue(m.seen(10) && m.seen(11) && m.seen(12));
+    assertFalse(m.seen(9), "never sent");
+    assertFalse(m.seen(13), "newer than any seen");
+    m = m.withSeen(12 + 63);
+    assertTrue(m.seen(12), "63 back is still inside the mask");
+    assertFalse(m.seen(11), "64 back has left the mask");
+    m = m.withSeen(1_000);
+    assertEquals(1_000, m.highestSequence());
+    assertEquals(1L, m.seenMask(), "a jump beyond the mask clears it");
   }
 
   @Test

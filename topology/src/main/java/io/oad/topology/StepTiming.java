@@ -1,0 +1,50 @@
+package io.oad.topology;
+
+/**
+ * How frames map onto model steps by capture time. A camera's step grid is anchored at the first
+ * frame after a (re)start: frame time {@code t} falls in step {@code floor((t - anchor) / stepMs)}.
+ *
+ * @param stepsPerSecond model steps per second of capture time (OadTR: 4)
+ * @param gapMaxSteps how many steps without a frame are padded by repeating the last step; a longer
+ *     gap resets the camera's window (cold start again)
+ * @param idleCloseMs wall-clock silence after which a camera's open step is closed and predicted
+ *     without waiting for a frame of a later step; 0 disables it
+ */
+public record StepTiming(double stepsPerSecond, int gapMaxSteps, long idleCloseMs) {
+  /** Largest accepted rate: one step per millisecond. */
+  public static final double MAX_STEPS_PER_SECOND = 1000.0;
+
+  /** Validates the fields. */
+  public StepTiming {
+    if (!(stepsPerSecond > 0) || stepsPerSecond > MAX_STEPS_PER_SECOND) {
+      throw new IllegalArgumentException(
+          "stepsPerSecond must be in (0, " + MAX_STEPS_PER_SECOND + "], got " + stepsPerSecond);
+    }
+    if (gapMaxSteps < 0) {
+      throw new IllegalArgumentException("gapMaxSteps must be >= 0, got " + gapMaxSteps);
+    }
+    if (idleCloseMs < 0) {
+      throw new IllegalArgumentException("idleCloseMs must be >= 0, got " + idleCloseMs);
+    }
+  }
+
+  /** 4 steps per second, gaps of up to 8 steps (2 s) padded, open steps closed after 1 s idle. */
+  public static StepTiming defaults() {
+    return new StepTiming(4.0, 8, 1_000L);
+  }
+
+  /** Length of one step in milliseconds (may be fractional). */
+  public double stepMs() {
+    return 1000.0 / stepsPerSecond;
+  }
+
+  /** The step of capture time {@code t} on a grid anchored at {@code anchorMs}; negative before. */
+  public long stepOf(long anchorMs, long t) {
+    return (long) Math.floor((t - anchorMs) * stepsPerSecond / 1000.0);
+  }
+
+  /** Milliseconds covered by {@code steps} steps, rounded to the nearest millisecond. */
+  public long millis(long steps) {
+    return Math.round(steps * stepMs());
+  }
+}

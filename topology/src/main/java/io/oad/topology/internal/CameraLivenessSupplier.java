@@ -1,0 +1,44 @@
+package io.oad.topology.internal;
+
+import io.oad.contract.ActionEvent;
+import io.oad.contract.Embedding;
+import io.oad.topology.DetectorMetrics;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Creates a new {@link CameraLivenessProcessor} on every {@link #get()} and declares its
+ * persistent, changelogged last-seen store (camera → wall-clock last-seen time and offline flag).
+ */
+public final class CameraLivenessSupplier
+    implements ProcessorSupplier<String, Embedding, String, ActionEvent> {
+  private final DetectorMetrics metrics;
+  private final String storeName;
+  private final long offlineMs;
+
+  /** A supplier whose processors report cameras silent for {@code offlineMs}. */
+  public CameraLivenessSupplier(DetectorMetrics metrics, String storeName, long offlineMs) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.storeName = Objects.requireNonNull(storeName, "storeName");
+    this.offlineMs = offlineMs;
+  }
+
+  @Override
+  public Processor<String, Embedding, String, ActionEvent> get() {
+    return new CameraLivenessProcessor<>(metrics, storeName, offlineMs);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return Set.of(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(storeName), Serdes.String(), Serdes.ByteArray())
+            .withLoggingEnabled(Map.of()));
+  }
+}
