@@ -1,0 +1,345 @@
+package io.oad.deploy.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.oad.contract.Topics;
+import io.oad.deploy.MetricsServer;
+import io.oad.deploy.OadCli;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Parses every YAML and JSON file under {@code deploy/ops} and checks that they agree with each
+ * other and with the code: metrics ports, rule files, mounted folders, topics, probes, and the
+ * metric names the dashboard and the alerts read.
+ */
+class OpsFilesTest {
+  /** Ingest has no default metrics port; the deployment files all give it this one. */
+  private static final int INGEST_PORT = 9403;
+
+  private static final Map<String, Integer> PORTS = rolePorts();
+
+  private static Map<String, Integer> rolePorts() {
+    CommandLine cli = new CommandLine(OadCli.class);
+    Map<String, Integer> ports = new HashMap<>();
+    for (String role : List.of("demo", "extract", "detect", "ingest")) {
+      String value =
+          cli.getSubcommands()
+              .get(role)
+              .getCommandSpec()
+              .findOption("--metrics-port")
+              .defaultValue();
+      ports.put(role, Integer.parseInt(value));
+    }
+    return ports;
+  }
+
+  /** The role's metrics port given the command's arguments (its --metrics-port, else default). */
+  private static int portOf(List<String> args) {
+    int i = args.indexOf("--metrics-port");
+    if (i >= 0) {
+      return Integer.parseInt(args.get(i + 1));
+    }
+    return PORTS.get(args.get(0));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void shouldParseEveryYamlAndJsonFile() {
+    List<Path> files = OpsFiles.all();
+    assertTrue(files.size() >= 10, "ops files: " + files);
+    for (Path file : files) {
+      List<JsonNode> docs = OpsFiles.read(file);
+      assertFalse(docs.isEmpty(), file + " is empty");
+      docs.forEach(d -> assertTrue(d.isObject(), file + ": a document is not a mapping"));
+    }
+  }
+
+  @Test
+  void shouldKnowTheRolesDefaultPorts() {
+    assertEquals(Map.of("demo", 9400, "extract", 9401, "detect", 9402, "ingest", -1), PORTS);
+  }
+
+  @Test
+  void shouldScrapeEveryComposeRoleOnItsPortAndLoadExistingRuleFiles() {
+    JsonNode prometheus = OpsFiles.one("prometheus/prometheus.yml");
+    JsonNode services = OpsFiles.one("docker-compose.yml").path("services");
+    Map<String, String> targets = new HashMap<>();
+    prometheus
+        .path("scrape_configs")
+        .forEach(
+            job ->
+                targets.put(
+                    job.path("job_name").asText(),
+                    job.path("static_configs").get(0).path("targets").get(0).asText()));
+    assertEquals(Set.of("oad-ingest", "oad-extract", "oad-detect", "oad-demo"), targets.keySet());
+    assertTrue(targets.get("oad-demo").endsWith(":" + PORTS.get("demo")), targets.toString());
+
+    for (String role : List.of("ingest", "extract", "detect")) {
+      JsonNode service = services.path(role);
+      List<String> command = strings(service.path("command"));
+      assertEquals(role, command.get(0), "compose service " + role + " runs its role");
+      int port = portOf(command);
+      assertTrue(port > 0, role + " serves metrics in compose");
+      assertEquals(role + ":" + port, targets.get("oad-" + role), "prometheus target of " + role);
+      assertTrue(
+          strings(service.path("ports")).contains(port + ":" + port),
+          "compose publishes " + role + "'s port " + port);
+      assertTrue(
+          service.path("healthcheck").path("test").toString().contains("/127.0.0.1/" + port),
+          role + " healthcheck probes its metrics port");
+    }
+    assertEquals(INGEST_PORT, portOf(strings(services.path("ingest").path("command"))));
+
+    List<String> ruleFiles = strings(prometheus.path("rule_files"));
+    assertFalse(ruleFiles.isEmpty());
+    for (String rules : ruleFiles) {
+      assertTrue(Files.isRegularFile(OpsFiles.OPS.resolve("prometheus").resolve(rules)), rules);
+    }
+  }
+
+  @Test
+  void shouldMountFoldersThatExist() {
+    JsonNode services = OpsFiles.one("docker-compose.yml").path("services");
+    List<String> checked = new ArrayList<>();
+    services.forEach(
+        service ->
+            service
+                .path("volumes")
+                .forEach(
+                    v -> {
+                      String source = v.asText().split(":")[0];
+                      if (source.startsWith("./")) {
+                        assertTrue(Files.exists(OpsFiles.OPS.resolve(source)), source);
+                        checked.add(source);
+                      }
+                    }));
+    assertTrue(checked.contains("./prometheus"), checked.toString());
+    assertTrue(checked.contains("./grafana/provisioning"), checked.toString());
+    assertTrue(
+        services.path("kafka").path("image").asText().startsWith("apache/kafka:4."),
+        "KRaft Kafka 4 image");
+
+    JsonNode provider = OpsFiles.one("grafana/provisioning/dashboards/oad.yml").path("providers");
+    String dashboardsPath = provider.get(0).path("options").path("path").asText();
+    assertTrue(
+        strings(services.path("grafana").path("volumes"))
+            .contains("./grafana/dashboards:" + dashboardsPath + ":ro"),
+        "grafana mounts the dashboards where the provider reads them");
+    JsonNode datasource =
+        OpsFiles.one("grafana/provisioning/datasources/prometheus.yml").path("datasources").get(0);
+    assertEquals("http://prometheus:9090", datasource.path("url").asText());
+    assertTrue(services.has("prometheus"));
+    String uid = datasource.path("uid").asText();
+    OpsFiles.one("grafana/dashboards/oad.json")
+        .path("panels")
+        .forEach(p -> assertEquals(uid, p.path("datasource").path("uid").asText()));
+  }
+
+  @Test
+  void shouldProbeAndExposeTheRolesPortsInKubernetes() {
+    Map<String, JsonNode> workloads = new HashMap<>();
+    List<JsonNode> services = new ArrayList<>();
+    Map<String, Integer> partitions = new HashMap<>();
+    for (Path file : OpsFiles.all()) {
+      if (!file.startsWith(OpsFiles.OPS.resolve("k8s"))) {
+        continue;
+      }
+      for (JsonNode doc : OpsFiles.read(file)) {
+        String kind = doc.path("kind").asText();
+        String component =
+            doc.path("metadata").path("labels").path("app.kubernetes.io/component").asText();
+        switch (kind) {
+          case "Deployment", "StatefulSet" -> workloads.put(component, doc);
+          case "Service" -> services.add(doc);
+          case "KafkaTopic" ->
+              partitions.put(
+                  doc.path("spec").path("topicName").asText(),
+                  doc.path("spec").path("partitions").asInt());
+          default -> {}
+        }
+      }
+    }
+    assertEquals(
+        Set.of(
+            Topics.FRAMES, Topics.EMBEDDINGS, Topics.PREDICTIONS, Topics.EVENTS, Topics.DEADLETTER),
+        partitions.keySet());
+    partitions.forEach((topic, n) -> assertTrue(n >= 4, topic + " has " + n + " partitions"));
+
+    assertEquals(Set.of("ingest", "extract", "detect"), workloads.keySet());
+    assertEquals("Deployment", workloads.get("ingest").path("kind").asText());
+    assertEquals("Deployment", workloads.get("extract").path("kind").asText());
+    assertEquals("StatefulSet", workloads.get("detect").path("kind").asText());
+
+    Map<String, Integer> rolePorts = new HashMap<>();
+    workloads.forEach(
+        (role, doc) -> {
+          JsonNode container =
+              doc.path("spec").path("template").path("spec").path("containers").get(0);
+          List<String> args = strings(container.path("args"));
+          assertEquals(role, args.get(0));
+          int port = portOf(args);
+          rolePorts.put(role, port);
+          JsonNode named = container.path("ports").get(0);
+          assertEquals("metrics", named.path("name").asText());
+          assertEquals(port, named.path("containerPort").asInt(), role + " containerPort");
+          assertEquals(
+              "/readyz", container.path("readinessProbe").path("httpGet").path("path").asText());
+          assertEquals(
+              "/healthz", container.path("livenessProbe").path("httpGet").path("path").asText());
+          assertEquals(
+              "metrics", container.path("readinessProbe").path("httpGet").path("port").asText());
+          assertEquals(
+              "metrics", container.path("livenessProbe").path("httpGet").path("port").asText());
+        });
+    assertEquals(PORTS.get("extract"), rolePorts.get("extract"));
+    assertEquals(PORTS.get("detect"), rolePorts.get("detect"));
+    assertEquals(INGEST_PORT, rolePorts.get("ingest"));
+
+    JsonNode detect = workloads.get("detect");
+    List<String> detectArgs =
+        strings(
+            detect
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("args"));
+    String stateDir = detectArgs.get(detectArgs.indexOf("--state-dir") + 1);
+    String claim =
+        detect
+            .path("spec")
+            .path("volumeClaimTemplates")
+            .get(0)
+            .path("metadata")
+            .path("name")
+            .asText();
+    boolean mounted = false;
+    for (JsonNode m :
+        detect
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0)
+            .path("volumeMounts")) {
+      mounted |=
+          m.path("name").asText().equals(claim) && m.path("mountPath").asText().equals(stateDir);
+    }
+    assertTrue(mounted, "the state dir " + stateDir + " is the PVC " + claim);
+
+    Set<String> served = new TreeSet<>();
+    for (JsonNode service : services) {
+      String role =
+          service.path("spec").path("selector").path("app.kubernetes.io/component").asText();
+      assertEquals(
+          rolePorts.get(role).intValue(),
+          service.path("spec").path("ports").get(0).path("port").asInt(),
+          "service port of " + role);
+      served.add(role);
+    }
+    assertEquals(new TreeSet<>(rolePorts.keySet()), served);
+  }
+
+  @Test
+  void shouldReadOnlyMetricsTheServiceExports() throws Exception {
+    Set<String> known = new TreeSet<>(OpsFiles.readmeMetricNames());
+    assertTrue(
+        known.contains("oad_detector_capture_to_prediction_seconds_bucket"), known.toString());
+    known.addAll(jvmMetricNames());
+
+    JsonNode dashboard = OpsFiles.one("grafana/dashboards/oad.json");
+    List<String> exprs = new ArrayList<>();
+    dashboard
+        .path("panels")
+        .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+    assertTrue(exprs.size() >= 10, "dashboard queries: " + exprs);
+    Set<String> used = new TreeSet<>();
+    for (String expr : exprs) {
+      Set<String> names = OpsFiles.metricNames(expr);
+      assertFalse(names.isEmpty(), "no metric in " + expr);
+      for (String name : names) {
+        assertTrue(known.contains(name), "dashboard reads '" + name + "', not exported: " + expr);
+        used.add(name);
+      }
+    }
+    assertTrue(used.stream().anyMatch(n -> n.startsWith("jvm_memory")), "JVM memory panel");
+
+    Set<String> recorded = new TreeSet<>();
+    List<String> alertExprs = new ArrayList<>();
+    OpsFiles.one("prometheus/alerts.yml")
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r -> {
+                          if (r.has("record")) {
+                            recorded.add(r.path("record").asText());
+                          }
+                          alertExprs.add(r.path("expr").asText());
+                        }));
+    for (String expr : alertExprs) {
+      for (String name : OpsFiles.metricNames(expr)) {
+        assertTrue(
+            known.contains(name) || recorded.contains(name) || name.equals("up"),
+            "alert rule reads '" + name + "': " + expr);
+      }
+    }
+  }
+
+  @Test
+  void shouldFindMetricNamesInPromQl() {
+    assertEquals(
+        Set.of("a_bucket"),
+        OpsFiles.metricNames(
+            "histogram_quantile(0.99, sum by (le, camera) (rate(a_bucket{camera=~\"$camera\"}[$__rate_interval])))"));
+    assertEquals(
+        Set.of("x_total", "y_total"),
+        OpsFiles.metricNames("sum(rate(x_total[1m])) == 0 and on() sum(rate(y_total[1m])) > 0"));
+  }
+
+  /** The names the JVM metrics of a real MetricsServer expose. */
+  private static Set<String> jvmMetricNames() throws Exception {
+    Set<String> names = new TreeSet<>();
+    try (MetricsServer server = MetricsServer.start(new PrometheusRegistry(), "127.0.0.1", 0)) {
+      String text =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : text.split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          names.add(line.split("[{ ]")[0]);
+        }
+      }
+    }
+    assertTrue(names.contains("jvm_memory_used_bytes"), names.toString());
+    return names;
+  }
+}
