@@ -1,0 +1,60 @@
+package io.oad.topology;
+
+import io.oad.contract.ActionEvent;
+import io.oad.contract.Embedding;
+import io.oad.contract.EmbeddingSerde;
+import io.oad.contract.JsonSerde;
+import io.oad.contract.Prediction;
+import io.oad.contract.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The whole topology on a {@link TopologyTestDriver}, with typed topics and private metrics. */
+final class DriverHarness implements AutoCloseable {
+  final DetectorMetrics metrics = new DetectorMetrics();
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, Embedding> embeddings;
+  final TestOutputTopic<String, Prediction> predictions;
+  final TestOutputTopic<String, ActionEvent> events;
+
+  DriverHarness(TopologyConfig config, Supplier<? extends StepModel> models, Instant wallClock) {
+    driver =
+        new TopologyTestDriver(
+            DetectorTopology.build(config, models, metrics),
+            DetectorApp.streamsProperties(config, metrics),
+            wallClock);
+    embeddings =
+        driver.createInputTopic(Topics.EMBEDDINGS, new StringSerializer(), new EmbeddingSerde());
+    predictions =
+        driver.createOutputTopic(
+            Topics.PREDICTIONS, new StringDeserializer(), JsonSerde.predictions());
+    events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), JsonSerde.events());
+  }
+
+  void send(String camera, Embedding e) {
+    embeddings.pipeInput(camera, e, e.captureTimeMs());
+  }
+
+  void advanceWallClock(long ms) {
+    driver.advanceWallClockTime(Duration.ofMillis(ms));
+  }
+
+  List<Prediction> predictionsOf(String camera) {
+    return predictions.readKeyValuesToList().stream()
+        .filter(kv -> kv.key.equals(camera))
+        .map(kv -> kv.value)
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
