@@ -93,6 +93,16 @@ class PrometheusScrapeIT {
         List<String> groups = new ArrayList<>();
         rules.forEach(g -> groups.add(g.path("name").asText()));
         assertTrue(groups.contains("oad.alerts"), "alert rules loaded: " + groups);
+
+        for (String expr : dashboardQueries()) {
+          String promql = expr.replace("$__rate_interval", "1m").replace("$camera", ".*");
+          JsonNode answer =
+              get(
+                  base
+                      + "/api/v1/query?query="
+                      + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+          assertEquals("success", answer.path("status").asText(), promql + ": " + answer);
+        }
       } finally {
         prometheus.destroy();
         if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
@@ -100,6 +110,16 @@ class PrometheusScrapeIT {
         }
       }
     }
+  }
+
+  /** The PromQL of every panel of the shipped Grafana dashboard. */
+  private List<String> dashboardQueries() throws IOException {
+    List<String> exprs = new ArrayList<>();
+    json.readTree(OpsFiles.OPS.resolve("grafana/dashboards/oad.json").toFile())
+        .path("panels")
+        .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+    assertTrue(exprs.size() >= 10, "dashboard queries: " + exprs);
+    return exprs;
   }
 
   /** Polls the query until one sample satisfies {@code accept}; fails with the server's log. */
@@ -138,7 +158,8 @@ class PrometheusScrapeIT {
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("HTTP " + response.statusCode() + " from " + url);
+      throw new IOException(
+          "HTTP " + response.statusCode() + " from " + url + ": " + response.body());
     }
     return json.readTree(response.body());
   }
@@ -152,7 +173,7 @@ class PrometheusScrapeIT {
     if (found.isEmpty()) {
       fail(
           "the prometheus binary is not on PATH: install Debian's prometheus package"
-              + " (apt-get install -y prometheus); .ci/run installs it when promtool is missing");
+              + " (apt-get install -y prometheus); .ci/run installs it when promtool or prometheus is missing");
     }
     return found.get();
   }
