@@ -170,7 +170,9 @@ public final class WindowAndDetectProcessor
       default -> throw new IllegalStateException("unhandled " + d.kind());
     }
     windows.putMeta(camera, next);
-    openSince.put(camera, context.currentSystemTimeMs());
+    if (timing.idleCloseMs() > 0) {
+      openSince.put(camera, context.currentSystemTimeMs());
+    }
   }
 
   /** Predicts the open step of {@code meta} unless the idle close already did. */

@@ -1,5 +1,6 @@
 /**
- * Implementation of the detector topology: the windowing processor, its per-camera state and serde,
- * and the exception handlers that route bad records to the dead-letter topic.
+ * Implementation of the detector topology: the step-grid and detection processor, the event and
+ * liveness processors, their per-camera state and codecs, and the exception handlers that route bad
+ * records to the dead-letter topic.
  */
 package io.oad.topology.internal;
