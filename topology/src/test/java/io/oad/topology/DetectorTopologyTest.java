@@ -376,6 +376,30 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldPredictAStepLeftOpenBeforeARestartOnceTheCameraStaysIdle() {
+    startDriver();
+    for (long seq = 0; seq < 3; seq++) {
+      send("cam-a", embedding(seq, 1));
+    }
+    assertEquals(2, predictions.readValuesToList().size());
+    List<KeyValue<WindowKey, byte[]>> logged = readChangelog();
+    driver.close();
+
+    startDriver();
+    KeyValueStore<WindowKey, byte[]> store = driver.getKeyValueStore(DetectorTopology.STORE);
+    logged.forEach(kv -> store.put(kv.key, kv.value));
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(999));
+    assertTrue(predictions.isEmpty(), "the idle time counts from the first check after restore");
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(1_000));
+
+    List<Prediction> out = predictions.readValuesToList();
+    assertEquals(List.of(2L), out.stream().map(Prediction::step).toList());
+    assertEquals(T0 + 500, out.get(0).captureTimeMs());
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(5_000));
+    assertTrue(predictions.isEmpty(), "predicted once");
+  }
+
+  @Test
   void shouldResetAWindowStoredForAnotherModelShape() {
     startDriver();
     for (long seq = 0; seq < T; seq++) {
