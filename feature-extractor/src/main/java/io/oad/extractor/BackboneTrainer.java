@@ -94,12 +94,20 @@ public final class BackboneTrainer {
   }
 
   /**
-   * One epoch's numbers; {@code valAccuracy} is NaN without validation samples.
+   * One epoch's numbers; validation numbers are NaN without validation samples.
    *
    * @param trainAccuracy accuracy on the augmented training batches while training
+   * @param valAccuracy fraction of validation frames classified correctly
+   * @param valBalancedAccuracy mean over the classes present in validation of their recall, so that
+   *     a frequent class (e.g. background) cannot dominate
    */
   public record EpochStats(
-      int epoch, double trainLoss, double trainAccuracy, double valAccuracy, double seconds) {}
+      int epoch,
+      double trainLoss,
+      double trainAccuracy,
+      double valAccuracy,
+      double valBalancedAccuracy,
+      double seconds) {}
 
   /** The trained backbone (the caller closes it) and every epoch's numbers. */
   public record Result(TwoStreamBackbone backbone, List<EpochStats> epochs) {}
@@ -213,23 +221,28 @@ public final class BackboneTrainer {
             }
           }
         }
-        double valAccuracy = val.isEmpty() ? Double.NaN : accuracy(network, store, manager, val);
+        double[] valAccuracy =
+            val.isEmpty()
+                ? new double[] {Double.NaN, Double.NaN}
+                : accuracy(network, store, manager, val);
         EpochStats stats =
             new EpochStats(
                 epoch + 1,
                 lossSum / batches,
                 (double) correct / ((long) batches * options.batchSize()),
-                valAccuracy,
+                valAccuracy[0],
+                valAccuracy[1],
                 (System.nanoTime() - start) / 1e9);
         history.add(stats);
         log.printf(
             Locale.ROOT,
-            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (%.1f s)%n",
+            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (balanced %.3f) (%.1f s)%n",
             stats.epoch(),
             options.epochs(),
             stats.trainLoss(),
             stats.trainAccuracy(),
             stats.valAccuracy(),
+            stats.valBalancedAccuracy(),
             stats.seconds());
       }
       return new Result(new TwoStreamBackbone(manager, network), List.copyOf(history));
@@ -239,9 +252,15 @@ public final class BackboneTrainer {
     }
   }
 
-  /** Frame accuracy of the network's head on {@code samples}, without augmentation. */
-  private double accuracy(
+  /**
+   * Frame accuracy and balanced accuracy of the network's head on {@code samples}, without
+   * augmentation.
+   */
+  private double[] accuracy(
       TwoStreamNetwork network, ParameterStore store, NDManager manager, List<Sample> samples) {
+    int classes = options.network().classes();
+    long[] total = new long[classes];
+    long[] hits = new long[classes];
     long correct = 0;
     for (int from = 0; from < samples.size(); from += EVAL_BATCH) {
       List<Sample> part = samples.subList(from, Math.min(samples.size(), from + EVAL_BATCH));
@@ -251,13 +270,24 @@ public final class BackboneTrainer {
                 scope, options.network(), part.stream().map(Sample::tensor).toList());
         long[] predicted = network.forward(store, x, false).get(1).argMax(1).toLongArray();
         for (int i = 0; i < predicted.length; i++) {
-          if (predicted[i] == part.get(i).label()) {
+          int label = part.get(i).label();
+          total[label]++;
+          if (predicted[i] == label) {
             correct++;
+            hits[label]++;
           }
         }
       }
     }
-    return (double) correct / samples.size();
+    double recallSum = 0;
+    int present = 0;
+    for (int c = 0; c < classes; c++) {
+      if (total[c] > 0) {
+        recallSum += (double) hits[c] / total[c];
+        present++;
+      }
+    }
+    return new double[] {(double) correct / samples.size(), recallSum / present};
   }
 
   /** Learning rate along half a cosine from {@code initial} to 2% of it over {@code steps}. */

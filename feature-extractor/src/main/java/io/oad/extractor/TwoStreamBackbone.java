@@ -53,15 +53,25 @@ public final class TwoStreamBackbone implements Backbone {
   private final TwoStreamNetwork network;
   private final ParameterStore parameters;
   private final FrameTensors tensors;
+  private final byte[] weights;
   private final String id;
 
   /** Takes ownership of an initialised network and the manager holding its parameters. */
   TwoStreamBackbone(NDManager manager, TwoStreamNetwork network) {
+    this(manager, network, weights(network));
+  }
+
+  /**
+   * @param weights the serialised parameters of {@code network}, as saved (a network loaded from
+   *     them does not necessarily serialise to the same bytes again)
+   */
+  private TwoStreamBackbone(NDManager manager, TwoStreamNetwork network, byte[] weights) {
     this.manager = manager;
     this.network = network;
     this.parameters = new ParameterStore(manager, false);
     this.tensors = new FrameTensors(network.config().width(), network.config().height());
-    this.id = idOf(weights(network));
+    this.weights = weights;
+    this.id = idOf(weights);
   }
 
   /**
@@ -120,7 +130,7 @@ public final class TwoStreamBackbone implements Backbone {
       TwoStreamNetwork network = new TwoStreamNetwork(manifest.network());
       network.initialize(manager, DataType.FLOAT32, network.inputShapes(1));
       network.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(weights)));
-      return new TwoStreamBackbone(manager, network);
+      return new TwoStreamBackbone(manager, network, weights);
     } catch (IOException | MalformedModelException e) {
       manager.close();
       throw new IllegalArgumentException("cannot load " + paramsFile + ": " + e.getMessage(), e);
@@ -134,7 +144,7 @@ public final class TwoStreamBackbone implements Backbone {
   public void save(Path dir) {
     try {
       Files.createDirectories(dir);
-      Files.write(dir.resolve(PARAMS), weights(network));
+      Files.write(dir.resolve(PARAMS), weights);
       JSON.writeValue(dir.resolve(MANIFEST).toFile(), new Manifest(FORMAT, id, network.config()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save backbone to " + dir + ": " + e.getMessage(), e);

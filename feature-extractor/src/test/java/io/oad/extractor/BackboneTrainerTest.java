@@ -1,5 +1,6 @@
 package io.oad.extractor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BackboneTrainerTest {
   private static final TwoStreamConfig SMALL =
@@ -26,6 +29,8 @@ class BackboneTrainerTest {
     }
     return out;
   }
+
+  @TempDir Path dir;
 
   @Test
   void shouldLearnMovingSquaresIncludingTheirDirection() {
@@ -47,6 +52,7 @@ class BackboneTrainerTest {
       assertEquals(8, epochs.size());
       BackboneTrainer.EpochStats last = epochs.get(epochs.size() - 1);
       assertTrue(last.valAccuracy() > 0.9, "validation accuracy " + last.valAccuracy());
+      assertTrue(last.valBalancedAccuracy() > 0.9, "balanced " + last.valBalancedAccuracy());
       assertTrue(
           last.trainLoss() < epochs.get(0).trainLoss(),
           "loss went from " + epochs.get(0).trainLoss() + " to " + last.trainLoss());
@@ -55,6 +61,29 @@ class BackboneTrainerTest {
           log.toString(StandardCharsets.UTF_8).contains("backbone epoch 8/8"), log.toString());
       assertEquals(SMALL.dimension(), backbone.dimension());
       assertTrue(backbone.id().startsWith("twostream-v1-"), backbone.id());
+      assertSavedAndLoadedIdentically(backbone);
+    }
+  }
+
+  /** A trained network (BatchNorm statistics, optimiser-touched arrays) survives its folder. */
+  private void assertSavedAndLoadedIdentically(TwoStreamBackbone trained) {
+    List<FrameInput> frames = new ArrayList<>();
+    Random random = new Random(9);
+    for (int i = 0; i < 6; i++) {
+      frames.add(MovingSquares.frame(i % MovingSquares.CLASSES, random));
+    }
+    float[][] before = trained.embedFrames(frames);
+    trained.save(dir.resolve("a"));
+    try (TwoStreamBackbone loaded = TwoStreamBackbone.load(dir.resolve("a"))) {
+      assertEquals(trained.id(), loaded.id());
+      float[][] after = loaded.embedFrames(frames);
+      for (int i = 0; i < before.length; i++) {
+        assertArrayEquals(before[i], after[i]);
+      }
+      loaded.save(dir.resolve("b"));
+    }
+    try (TwoStreamBackbone again = TwoStreamBackbone.load(dir.resolve("b"))) {
+      assertEquals(trained.id(), again.id());
     }
   }
 
