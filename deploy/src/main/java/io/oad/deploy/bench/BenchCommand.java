@@ -1,0 +1,262 @@
+package io.oad.deploy.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oad bench}: measures the detector alone, the feature extractor alone and the whole service
+ * end to end on simulated real-time cameras; prints tables and writes JSON.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure the service: (1) detector ms per prediction and share of the matmul peak, (2) feature",
+      "extractor frames/s with JPEG decode, (3) end to end with an in-process broker and simulated",
+      "real-time cameras (throughput, consumer lag, capture-to-prediction latency, memory).",
+      "Prints tables and writes JSON. Run it on a quiet machine; OMP_NUM_THREADS=1 as ./oad sets it."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  private static final Set<String> PARTS = Set.of("detector", "extractor", "e2e");
+  private static final Set<String> MODELS = Set.of("paper", "shipped", "tiny");
+
+  @Option(
+      names = "--out",
+      defaultValue = "data/bench.json",
+      paramLabel = "FILE",
+      description = "JSON output (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--parts",
+      split = ",",
+      defaultValue = "detector,extractor,e2e",
+      description = "Parts to run, among detector, extractor, e2e (default: ${DEFAULT-VALUE}).")
+  List<String> parts;
+
+  @Option(
+      names = "--models",
+      split = ",",
+      defaultValue = "paper,shipped",
+      description =
+          "Detector configurations: paper (THUMOS, 3072-d, T=64), shipped, tiny (default: ${DEFAULT-VALUE}).")
+  List<String> models;
+
+  @Option(
+      names = "--batches",
+      split = ",",
+      defaultValue = "1,8,32",
+      description = "Detector batch sizes (default: ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(
+      names = "--threads",
+      split = ",",
+      defaultValue = "1,2",
+      description = "libtorch intra-op thread counts to compare (default: ${DEFAULT-VALUE}).")
+  List<Integer> threads;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "Untimed runs before each case (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--iterations",
+      defaultValue = "20",
+      description = "Timed runs per case at most (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(
+      names = "--max-seconds",
+      defaultValue = "15",
+      description =
+          "Timed seconds per case after which it stops early (at least 3 runs) (default: ${DEFAULT-VALUE}).")
+  double maxSeconds;
+
+  @Option(
+      names = "--matmul",
+      defaultValue = "1024",
+      description = "Side of the reference fp32 matmul (default: ${DEFAULT-VALUE}).")
+  int matmul;
+
+  @Option(
+      names = "--extractor-batches",
+      split = ",",
+      defaultValue = "1,16",
+      description = "Extractor batch sizes (default: ${DEFAULT-VALUE}).")
+  List<Integer> extractorBatches;
+
+  @Option(
+      names = "--extractor-frames",
+      defaultValue = "200",
+      description =
+          "Distinct real frames the extractor benchmark cycles through (default: ${DEFAULT-VALUE}).")
+  int extractorFrames;
+
+  @Option(
+      names = "--cameras",
+      defaultValue = "8",
+      description = "Simulated cameras end to end (default: ${DEFAULT-VALUE}).")
+  int cameras;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "5",
+      description = "Frames per second of each camera (default: ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "60",
+      description = "Length of the end-to-end run (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--clips",
+      paramLabel = "DIR",
+      description =
+          "Weizmann-layout clips folder (default: ../shared/data/weizmann next to the project).")
+  Path clips;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Shipped detector archive (default: models/detector if present, else untrained).")
+  Path model;
+
+  @Option(
+      names = "--data",
+      defaultValue = "data/bench",
+      paramLabel = "DIR",
+      description =
+          "Folder for the end-to-end broker and state; wiped at start (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  /** Picocli needs a public constructor to build the command. */
+  public BenchCommand() {}
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintStream console = System.out;
+    Path home = Path.of(System.getProperty("oad.home", "."));
+    BenchReport report = new BenchReport(settings());
+    TimedLoop loop = new TimedLoop(warmup, iterations, maxSeconds);
+    if (parts.contains("detector")) {
+      console.println("detector: building models and measuring...");
+      List<DetectorBench.Subject> subjects = new ArrayList<>();
+      for (String m : models) {
+        subjects.add(
+            new DetectorBench.Subject(
+                m,
+                switch (m) {
+                  case "paper" -> BenchModels::paper;
+                  case "tiny" -> BenchModels::tiny;
+                  default -> () -> BenchModels.shipped(home, model, 256);
+                }));
+      }
+      report.detector(
+          new DetectorBench(batches, threads, loop, matmul).run(subjects, console), console);
+    }
+    if (parts.contains("extractor")) {
+      console.println("extractor: encoding real frames through the ingest, then measuring...");
+      List<JpegFrame> frames = WeizmannJpegs.frames(clipsDir(home), extractorFrames, 4.0);
+      List<ExtractorBench.Subject> subjects = new ArrayList<>();
+      subjects.add(new ExtractorBench.Subject("pooled-pixels", BenchModels::pooledPixels));
+      if (BenchModels.hasTrainedBackbone(home)) {
+        subjects.add(
+            new ExtractorBench.Subject("trained", () -> BenchModels.serviceBackbone(home)));
+      }
+      report.extractor(
+          new ExtractorBench(extractorBatches, loop).run(subjects, frames, console), console);
+    }
+    if (parts.contains("e2e")) {
+      console.println("end to end: preparing camera frames, starting broker and pipeline...");
+      List<List<JpegFrame>> clipFrames =
+          WeizmannJpegs.clips(clipsDir(home), Math.min(24, 2 * cameras), fps);
+      EndToEndBench bench =
+          new EndToEndBench(new EndToEndBench.Settings(cameras, fps, seconds, data));
+      report.endToEnd(
+          bench.run(
+              clipFrames,
+              BenchModels.serviceBackbone(home),
+              dim -> BenchModels.shipped(home, model, dim),
+              console),
+          console);
+    }
+    report.write(out);
+    console.println();
+    console.println("wrote " + out);
+    return 0;
+  }
+
+  private void validate() {
+    for (String p : parts) {
+      if (!PARTS.contains(p)) {
+        throw new IllegalArgumentException("unknown part '" + p + "'; use " + PARTS);
+      }
+    }
+    for (String m : models) {
+      if (!MODELS.contains(m)) {
+        throw new IllegalArgumentException("unknown model '" + m + "'; use " + MODELS);
+      }
+    }
+    positive("--batches", batches);
+    positive("--threads", threads);
+    positive("--extractor-batches", extractorBatches);
+    if (extractorFrames < 1 || matmul < 1) {
+      throw new IllegalArgumentException("--extractor-frames and --matmul must be >= 1");
+    }
+  }
+
+  private static void positive(String option, List<Integer> values) {
+    if (values.isEmpty() || values.stream().anyMatch(v -> v < 1)) {
+      throw new IllegalArgumentException(option + " needs values >= 1, got " + values);
+    }
+  }
+
+  private Path clipsDir(Path home) {
+    if (clips != null) {
+      return clips;
+    }
+    Path next = home.resolve("../shared/data/weizmann").normalize();
+    if (Files.isDirectory(next)) {
+      return next;
+    }
+    String shared = System.getProperty("oad.shared");
+    if (shared != null) {
+      return Path.of(shared).resolve("data/weizmann");
+    }
+    return next;
+  }
+
+  private Map<String, Object> settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("parts", parts);
+    s.put("models", models);
+    s.put("batches", batches);
+    s.put("threads", threads);
+    s.put("warmup", warmup);
+    s.put("iterations", iterations);
+    s.put("maxSecondsPerCase", maxSeconds);
+    s.put("matmul", matmul);
+    s.put("extractorBatches", extractorBatches);
+    s.put("extractorFrames", extractorFrames);
+    s.put("cameras", cameras);
+    s.put("fps", fps);
+    s.put("seconds", seconds);
+    return s;
+  }
+}

@@ -1,0 +1,296 @@
+package io.oad.deploy.bench;
+
+import io.oad.contract.Topics;
+import io.oad.deploy.EmbeddedKafka;
+import io.oad.detector.Detector;
+import io.oad.extractor.Backbone;
+import io.oad.ingest.VideoIngestor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Part 3 of {@code oad bench}: the whole service in this JVM (in-process broker, extractor,
+ * topology) fed by simulated cameras in real time; measures sustained throughput, consumer lag,
+ * capture-to-prediction latency and memory.
+ */
+final class EndToEndBench {
+  /** Settings of a run. */
+  record Settings(int cameras, double fps, int seconds, Path dataDir) {
+    /** Validates the settings. */
+    Settings {
+      if (cameras < 1 || !(fps > 0) || seconds < 1) {
+        throw new IllegalArgumentException(
+            "need cameras >= 1, fps > 0, seconds >= 1; got "
+                + cameras
+                + ", "
+                + fps
+                + ", "
+                + seconds);
+      }
+    }
+  }
+
+  /** Lag in records of one consumer group over the run. */
+  record Lag(String group, String topic, long start, long max, long end, long afterDrain) {}
+
+  /**
+   * Everything part 3 measured.
+   *
+   * @param framesPublished frames the broker acknowledged during the run
+   * @param predictionsInRun predictions that arrived while the cameras were publishing
+   * @param predictionsPerSecond sustained rate: predictions arrived in the second half of the run /
+   *     its length (the first half includes the start-up)
+   * @param predictionsAfterDrain predictions arrived by the end of the drain period
+   * @param endToEndMs capture-to-arrival at a reader of {@code oad.predictions}
+   * @param topologyMs the predictions' own {@code latencyMs} (capture to model output)
+   * @param rssBytesPerCamera (RSS at the end − RSS with the pipeline idle) / cameras: a rough upper
+   *     bound, it includes heap growth the collector has not given back
+   */
+  record Result(
+      int cameras,
+      double fps,
+      int seconds,
+      String backboneId,
+      String modelId,
+      int modelWindow,
+      long framesPublished,
+      long framesFailed,
+      double framesPerSecond,
+      long predictionsInRun,
+      double predictionsPerSecond,
+      long predictionsAfterDrain,
+      double drainSeconds,
+      Percentiles endToEndMs,
+      Percentiles topologyMs,
+      List<Lag> lag,
+      long rssBytesBeforePipeline,
+      long rssBytesPipelineIdle,
+      long rssBytesEnd,
+      long rssBytesPerCamera,
+      long heapUsedBytesEnd) {}
+
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(20);
+
+  private final Settings settings;
+
+  EndToEndBench(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param framesPerCamera the frames each camera loops (index = camera)
+   * @param backbone the extractor's backbone (owned from now on)
+   * @param detector builds the detector for the backbone's embedding dimension (owned from now on)
+   */
+  Result run(
+      List<List<JpegFrame>> framesPerCamera,
+      Backbone backbone,
+      IntFunction<Detector> detector,
+      PrintStream progress)
+      throws Exception {
+    wipe(settings.dataDir());
+    String backboneId = backbone.id();
+    try (EmbeddedKafka kafka = new EmbeddedKafka(settings.dataDir().resolve("kafka"), 0).start()) {
+      kafka.createTopics(4, Topics.all());
+      String bootstrap = kafka.bootstrapServers();
+      long rssBefore = ProcessMemory.rssBytes();
+      Detector model = detector.apply(backbone.dimension());
+      String modelId = model.modelId();
+      int window = model.config().window();
+      try (BenchPipeline pipeline =
+              new BenchPipeline(bootstrap, settings.dataDir().resolve("streams"), backbone, model);
+          Admin admin =
+              Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+          PredictionCollector reader = new PredictionCollector(bootstrap).start();
+          KafkaProducer<String, byte[]> producer =
+              new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
+        pipeline.awaitRunning(Duration.ofSeconds(60));
+        System.gc();
+        long rssIdle = ProcessMemory.rssBytes();
+        ConsumerLag lag = new ConsumerLag(admin);
+        LagTrack extractorLag = new LagTrack(lag, BenchPipeline.EXTRACTOR_GROUP, Topics.FRAMES);
+        LagTrack topologyLag = new LagTrack(lag, BenchPipeline.TOPOLOGY_GROUP, Topics.EMBEDDINGS);
+        progress.printf(
+            Locale.ROOT,
+            "  %d cameras x %.1f fps for %d s (backbone %s, model %s)%n",
+            settings.cameras(),
+            settings.fps(),
+            settings.seconds(),
+            backboneId,
+            modelId);
+        SimulatedCameras cams =
+            new SimulatedCameras(producer, cameraFrames(framesPerCamera), settings.fps());
+        long start = System.currentTimeMillis();
+        long end = start + settings.seconds() * 1000L;
+        cams.start();
+        long framesPublished;
+        long framesFailed;
+        try {
+          while (System.currentTimeMillis() < end) {
+            Thread.sleep(Math.min(1000, Math.max(1, end - System.currentTimeMillis())));
+            extractorLag.sample();
+            topologyLag.sample();
+          }
+        } finally {
+          cams.close();
+        }
+        framesPublished = cams.published();
+        framesFailed = cams.failed();
+        long stopped = System.currentTimeMillis();
+        long rssEnd = ProcessMemory.rssBytes();
+        long heapEnd = ProcessMemory.heapUsedBytes();
+        extractorLag.end();
+        topologyLag.end();
+        double drainSeconds = drain(reader, extractorLag, topologyLag);
+        List<PredictionCollector.Arrival> all = reader.arrivals();
+        long mid = start + (stopped - start) / 2;
+        long inRun = all.stream().filter(a -> a.arrivalMs() <= stopped).count();
+        long secondHalf =
+            all.stream().filter(a -> a.arrivalMs() > mid && a.arrivalMs() <= stopped).count();
+        if (all.isEmpty()) {
+          throw new IllegalStateException(
+              "no prediction arrived in "
+                  + settings.seconds()
+                  + " s plus "
+                  + DRAIN_LIMIT.toSeconds()
+                  + " s of drain: the pipeline is not working");
+        }
+        double runSeconds = (stopped - start) / 1000.0;
+        return new Result(
+            settings.cameras(),
+            settings.fps(),
+            settings.seconds(),
+            backboneId,
+            modelId,
+            window,
+            framesPublished,
+            framesFailed,
+            framesPublished / runSeconds,
+            inRun,
+            secondHalf / ((stopped - mid) / 1000.0),
+            all.size(),
+            drainSeconds,
+            Percentiles.of(all.stream().map(PredictionCollector.Arrival::endToEndMs).toList()),
+            Percentiles.of(all.stream().map(PredictionCollector.Arrival::topologyMs).toList()),
+            List.of(extractorLag.result(), topologyLag.result()),
+            rssBefore,
+            rssIdle,
+            rssEnd,
+            Math.max(0, rssEnd - rssIdle) / settings.cameras(),
+            heapEnd);
+      }
+    }
+  }
+
+  /** Camera i loops the frames of every clip j with j ≡ i (mod cameras), or clip i mod clips. */
+  private List<List<JpegFrame>> cameraFrames(List<List<JpegFrame>> clips) {
+    List<List<JpegFrame>> perCamera = new ArrayList<>();
+    for (int i = 0; i < settings.cameras(); i++) {
+      List<JpegFrame> frames = new ArrayList<>();
+      for (int j = i; j < clips.size(); j += settings.cameras()) {
+        frames.addAll(clips.get(j));
+      }
+      if (frames.isEmpty()) {
+        frames.addAll(clips.get(i % clips.size()));
+      }
+      perCamera.add(frames);
+    }
+    return perCamera;
+  }
+
+  /** Waits until both groups caught up and no prediction came for 1 s, at most the limit. */
+  private static double drain(PredictionCollector reader, LagTrack... lags)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + DRAIN_LIMIT.toNanos();
+    int lastCount = -1;
+    long lastChange = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      int n = reader.arrivals().size();
+      if (n != lastCount) {
+        lastCount = n;
+        lastChange = System.nanoTime();
+      }
+      boolean caughtUp = true;
+      for (LagTrack l : lags) {
+        caughtUp &= l.drained() <= 4; // transaction markers: at most one per partition
+      }
+      if (caughtUp && System.nanoTime() - lastChange > 1_000_000_000L) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    for (LagTrack l : lags) {
+      l.drained();
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static void wipe(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir);
+  }
+
+  /** The lag of one group, sampled during the run. */
+  private static final class LagTrack {
+    private final ConsumerLag lag;
+    private final String group;
+    private final String topic;
+    private long first = -1;
+    private long max;
+    private long end = -1;
+    private long afterDrain = -1;
+
+    LagTrack(ConsumerLag lag, String group, String topic) {
+      this.lag = lag;
+      this.group = group;
+      this.topic = topic;
+    }
+
+    void sample() {
+      long v = lag.of(group, topic);
+      if (first < 0) {
+        first = v;
+      }
+      max = Math.max(max, v);
+    }
+
+    void end() {
+      end = lag.of(group, topic);
+      max = Math.max(max, end);
+      if (first < 0) {
+        first = end;
+      }
+    }
+
+    long drained() {
+      afterDrain = lag.of(group, topic);
+      return afterDrain;
+    }
+
+    Lag result() {
+      return new Lag(group, topic, first, max, end, afterDrain);
+    }
+  }
+}
