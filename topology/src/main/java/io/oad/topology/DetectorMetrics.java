@@ -38,6 +38,9 @@ public final class DetectorMetrics {
    */
   public static final String REASON_LATE = "late";
 
+  /** Drop reason: a further frame of a step already predicted on its first frame. */
+  public static final String REASON_EXTRA_FRAME = "extra_frame";
+
   /** Reason: a sequence number already seen for the camera. */
   public static final String REASON_DUPLICATE = "duplicate";
 

@@ -9,8 +9,12 @@ package io.oad.topology;
  *     gap resets the camera's window (cold start again)
  * @param idleCloseMs wall-clock silence after which a camera's open step is closed and predicted
  *     without waiting for a frame of a later step; 0 disables it
+ * @param emitOnFirstFrame true: a step is predicted as soon as its first frame arrives (no added
+ *     latency; later frames of that step are dropped as {@code extra_frame}); false: the step is
+ *     predicted when it closes, from its last frame (up to one step of added latency)
  */
-public record StepTiming(double stepsPerSecond, int gapMaxSteps, long idleCloseMs) {
+public record StepTiming(
+    double stepsPerSecond, int gapMaxSteps, long idleCloseMs, boolean emitOnFirstFrame) {
   /** Largest accepted rate: one step per millisecond. */
   public static final double MAX_STEPS_PER_SECOND = 1000.0;
 
@@ -28,9 +32,17 @@ public record StepTiming(double stepsPerSecond, int gapMaxSteps, long idleCloseM
     }
   }
 
-  /** 4 steps per second, gaps of up to 8 steps (2 s) padded, open steps closed after 1 s idle. */
+  /** A timing that predicts a step when it closes, from its last frame. */
+  public StepTiming(double stepsPerSecond, int gapMaxSteps, long idleCloseMs) {
+    this(stepsPerSecond, gapMaxSteps, idleCloseMs, false);
+  }
+
+  /**
+   * 4 steps per second, gaps of up to 8 steps (2 s) padded, each step predicted on its first frame
+   * (open steps of the other mode closed after 1 s idle).
+   */
   public static StepTiming defaults() {
-    return new StepTiming(4.0, 8, 1_000L);
+    return new StepTiming(4.0, 8, 1_000L, true);
   }
 
   /** Length of one step in milliseconds (may be fractional). */

@@ -74,6 +74,12 @@ public final class TopologyConfig extends AbstractConfig {
       "Steps without any frame that are padded by repeating the last step; a longer gap resets the"
           + " camera's window (cold start).";
 
+  public static final String STEP_EMIT_CONFIG = "oad.step.emit";
+  private static final String STEP_EMIT_DOC =
+      "When a step is predicted: 'first' = as soon as its first frame arrives (no added latency; further"
+          + " frames of the same step are dropped as extra_frame), 'last' = when the step closes, from its"
+          + " last frame (adds up to one step of latency).";
+
   public static final String STEP_IDLE_CLOSE_MS_CONFIG = "oad.step.idle.close.ms";
   private static final String STEP_IDLE_CLOSE_MS_DOC =
       "Wall-clock silence of a camera after which its open step is closed and predicted without"
@@ -187,6 +193,13 @@ public final class TopologyConfig extends AbstractConfig {
               Importance.MEDIUM,
               GAP_MAX_STEPS_DOC)
           .define(
+              STEP_EMIT_CONFIG,
+              Type.STRING,
+              "first",
+              ConfigDef.ValidString.in("first", "last"),
+              Importance.MEDIUM,
+              STEP_EMIT_DOC)
+          .define(
               STEP_IDLE_CLOSE_MS_CONFIG,
               Type.LONG,
               1_000L,
@@ -291,7 +304,8 @@ public final class TopologyConfig extends AbstractConfig {
     return new StepTiming(
         getDouble(STEPS_PER_SECOND_CONFIG),
         getInt(GAP_MAX_STEPS_CONFIG),
-        getLong(STEP_IDLE_CLOSE_MS_CONFIG));
+        getLong(STEP_IDLE_CLOSE_MS_CONFIG),
+        "first".equals(getString(STEP_EMIT_CONFIG)));
   }
 
   /** When predictions become events. */

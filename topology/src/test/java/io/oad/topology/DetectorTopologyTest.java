@@ -60,7 +60,11 @@ class DetectorTopologyTest {
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
   private void startDriver() {
-    startDriver(TopologyConfig.builder().stateDir(stateDir).build());
+    startDriver(
+        TopologyConfig.builder()
+            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+            .stateDir(stateDir)
+            .build());
   }
 
   private void startDriver(TopologyConfig config) {
@@ -305,7 +309,11 @@ class DetectorTopologyTest {
     // and the driver's MockProducer.clear() drops uncommitted sends before the next commit. On a
     // broker the record is committed with the task's next transaction.
     startDriver(
-        TopologyConfig.builder().stateDir(stateDir).processingGuarantee("at_least_once").build());
+        TopologyConfig.builder()
+            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+            .stateDir(stateDir)
+            .processingGuarantee("at_least_once")
+            .build());
     byte[] garbage = {9, 9, 9};
     rawEmbeddings.pipeInput("cam-a", garbage, T0);
     send("cam-a", embedding(0, 1));
@@ -409,7 +417,12 @@ class DetectorTopologyTest {
     driver.close();
 
     FakeStepModel.Factory shorter = new FakeStepModel.Factory(T - 1, DIM);
-    startDriver(TopologyConfig.builder().stateDir(stateDir).build(), shorter);
+    startDriver(
+        TopologyConfig.builder()
+            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+            .stateDir(stateDir)
+            .build(),
+        shorter);
     KeyValueStore<WindowKey, byte[]> store = driver.getKeyValueStore(DetectorTopology.STORE);
     logged.forEach(kv -> store.put(kv.key, kv.value));
     predictions.readValuesToList();

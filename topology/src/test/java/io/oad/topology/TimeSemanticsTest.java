@@ -28,7 +28,12 @@ class TimeSemanticsTest {
   private DriverHarness h;
 
   private void start(TopologyConfig.Builder config) {
-    h = new DriverHarness(config.stateDir(stateDir).build(), models, Instant.ofEpochMilli(T0));
+    // these tests pin the 'last frame forms the step' mode; FirstFrameEmitTest covers the default
+    h =
+        new DriverHarness(
+            config.property(TopologyConfig.STEP_EMIT_CONFIG, "last").stateDir(stateDir).build(),
+            models,
+            Instant.ofEpochMilli(T0));
   }
 
   private void start() {
@@ -83,7 +88,7 @@ class TimeSemanticsTest {
       assertEquals(T0 + lastOffset, p.captureTimeMs());
     }
 
-    h.advanceWallClock(TopologyConfig.builder().build().timing().idleCloseMs());
+    h.advanceWallClock(StepTiming.defaults().idleCloseMs());
     List<Prediction> flushed = h.predictions.readValuesToList();
     assertEquals(2, flushed.size(), "idle close predicts each camera's last step");
     assertTrue(flushed.stream().allMatch(p -> p.step() == 39));

@@ -36,6 +36,7 @@ class TopologyConfigTest {
             .property("oad.steps.per.second", 5.0)
             .property("oad.gap.max.steps", "3")
             .property("oad.step.idle.close.ms", 0)
+            .property("oad.step.emit", "last")
             .property("oad.event.start.threshold", 0.7)
             .property("oad.event.end.threshold", 0.2)
             .property("oad.event.min.duration.steps", 4)

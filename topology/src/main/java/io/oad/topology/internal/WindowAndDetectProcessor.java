@@ -119,7 +119,11 @@ public final class WindowAndDetectProcessor
         return;
       }
       case LATE -> {
-        drop(DetectorMetrics.REASON_LATE, camera, seq, "its step " + d.step() + " is closed");
+        if (timing.emitOnFirstFrame() && d.step() == meta.openStep()) {
+          drop(DetectorMetrics.REASON_EXTRA_FRAME, camera, seq, "step " + d.step() + " predicted");
+        } else {
+          drop(DetectorMetrics.REASON_LATE, camera, seq, "its step " + d.step() + " is closed");
+        }
         return;
       }
       case FIRST -> {
@@ -169,8 +173,13 @@ public final class WindowAndDetectProcessor
       }
       default -> throw new IllegalStateException("unhandled " + d.kind());
     }
+    if (timing.emitOnFirstFrame() && !next.openEmitted()) {
+      // the frame opened a new step: predict it now instead of when the step closes
+      closeOpenStep(camera, next);
+      next = next.emitted();
+    }
     windows.putMeta(camera, next);
-    if (timing.idleCloseMs() > 0) {
+    if (timing.idleCloseMs() > 0 && !timing.emitOnFirstFrame()) {
       openSince.put(camera, context.currentSystemTimeMs());
     }
   }
