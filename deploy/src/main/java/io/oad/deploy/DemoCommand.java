@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import io.oad.contract.ActionEvent;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
@@ -223,9 +224,18 @@ final class DemoCommand implements Callable<Integer> {
     JsonSerde<Prediction> serde = JsonSerde.predictions();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.PREDICTIONS));
+      consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.EVENTS));
+      JsonSerde<ActionEvent> events = JsonSerde.events();
       while (!stop.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (Topics.EVENTS.equals(r.topic())) {
+            ActionEvent e = events.deserialize(r.topic(), r.value());
+            summary.add(e);
+            if (!quiet) {
+              out.println(PredictionLine.format(e));
+            }
+            continue;
+          }
           Prediction pr = serde.deserialize(r.topic(), r.value());
           summary.add(pr);
           if (!quiet) {
@@ -290,6 +300,12 @@ final class DemoCommand implements Callable<Integer> {
   private static final class Summary {
     private final Map<String, Long> perCamera = new ConcurrentHashMap<>();
     private final Map<String, Long> perAction = new ConcurrentHashMap<>();
+    private final Map<String, Long> perEvent = new ConcurrentHashMap<>();
+
+    void add(ActionEvent e) {
+      perEvent.merge(e.type().name(), 1L, Long::sum);
+    }
+
     private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
 
     void add(Prediction p) {
@@ -313,6 +329,7 @@ final class DemoCommand implements Callable<Integer> {
           total / seconds);
       new TreeMap<>(perCamera).forEach((c, n) -> out.printf("  %-14s %d predictions%n", c, n));
       out.println("top action counts: " + new TreeMap<>(perAction));
+      out.println("events: " + new TreeMap<>(perEvent));
       List<Long> l;
       synchronized (latencies) {
         l = new ArrayList<>(latencies);

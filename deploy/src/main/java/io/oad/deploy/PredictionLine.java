@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import io.oad.contract.ActionEvent;
 import io.oad.contract.FutureStep;
 import io.oad.contract.Prediction;
 import java.time.Instant;
@@ -43,5 +44,38 @@ final class PredictionLine {
     }
     sb.append(String.format(Locale.ROOT, "  %d ms", p.latencyMs()));
     return sb.toString();
+  }
+
+  static String format(ActionEvent e) {
+    String when = TIME.format(Instant.ofEpochMilli(e.startTimeMs()));
+    return switch (e.type()) {
+      case ACTION_STARTED ->
+          String.format(
+              Locale.ROOT,
+              "%-10s %s  EVENT %s started (peak %.2f)",
+              e.camera(),
+              when,
+              e.action(),
+              e.peakScore());
+      case ACTION_ENDED ->
+          String.format(
+              Locale.ROOT,
+              "%-10s %s  EVENT %s ended after %.1f s (peak %.2f)",
+              e.camera(),
+              when,
+              e.action(),
+              (e.endTimeMs() - e.startTimeMs()) / 1000.0,
+              e.peakScore());
+      case ACTION_ANTICIPATED ->
+          String.format(
+              Locale.ROOT,
+              "%-10s %s  EVENT %s anticipated in %.2f s (%.2f)",
+              e.camera(),
+              when,
+              e.action(),
+              (e.endTimeMs() - e.startTimeMs()) / 1000.0,
+              e.peakScore());
+      default -> String.format(Locale.ROOT, "%-10s %s  EVENT %s", e.camera(), when, e.type());
+    };
   }
 }
