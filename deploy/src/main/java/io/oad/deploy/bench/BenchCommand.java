@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure the service: (1) detector ms per prediction and share of the matmul peak, (2) feature",
-      "extractor frames/s with JPEG decode, (3) end to end with an in-process broker and simulated",
-      "real-time cameras (throughput, consumer lag, capture-to-prediction latency, memory).",
-      "Prints tables and writes JSON. Run it on a quiet machine; OMP_NUM_THREADS=1 as ./oad sets it."
+      "Measure the service and write the numbers as JSON:",
+      "  1. detector alone: ms per prediction at several batch sizes and thread counts,",
+      "     and its GFLOP/s as a share of a large fp32 matmul;",
+      "  2. feature extractor alone: frames/s including JPEG decode of real frames;",
+      "  3. end to end: in-process broker, extractor and topology fed by simulated",
+      "     real-time cameras: throughput, consumer lag, latency, memory.",
+      "Run it on a quiet machine, with OMP_NUM_THREADS=1 as ./oad sets it."
     })
 public final class BenchCommand implements Callable<Integer> {
   private static final Set<String> PARTS = Set.of("detector", "extractor", "e2e");
@@ -146,6 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Picocli needs a public constructor to build the command. */
   public BenchCommand() {}
+
+  /** Runs the command on its own (before it is registered in {@code oad}). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+  }
 
   @Override
   public Integer call() throws Exception {

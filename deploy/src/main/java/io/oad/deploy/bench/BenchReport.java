@@ -38,7 +38,7 @@ final class BenchReport {
     for (DetectorBench.Peak p : r.matmul()) {
       out.printf(
           Locale.ROOT,
-          "  reference: fp32 matmul %dx%d at %d thread(s) = %.1f GFLOP/s%n",
+          "  reference: fp32 matmul %dx%d at %d thread(s) = %.1f GFLOP/s (best run)%n",
           p.matmul().size(),
           p.matmul().size(),
           p.threads(),
