@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
  * {@code models/detector} of the installation, else an untrained model of the shipped configuration
  * (named as such).
  */
-final class Models {
+public final class Models {
   private static final Logger LOG = LoggerFactory.getLogger(Models.class);
 
   /** Background first, then the Weizmann actions in their label order. */
-  static final List<String> WEIZMANN_CLASSES =
+  public static final List<String> WEIZMANN_CLASSES =
       List.of(
           "background",
           "bend",
@@ -42,13 +42,13 @@ final class Models {
    * window of 32 steps (8 s: the Weizmann actions last 1.5 to 6 s) and width 128 instead of 1024,
    * for a small fraction of the paper's cost per step.
    */
-  static OadtrConfig shippedConfig(int featureDim) {
+  public static OadtrConfig shippedConfig(int featureDim) {
     return new OadtrConfig(
         featureDim, 32, 128, 3, 8, 128, 5, 4, 128, 8, WEIZMANN_CLASSES.size(), 0.1f);
   }
 
   /** The default archive folder of this installation. */
-  static Path defaultArchive() {
+  public static Path defaultArchive() {
     return Path.of(System.getProperty("oad.home", ".")).resolve("models").resolve("detector");
   }
 
@@ -59,7 +59,7 @@ final class Models {
    * @param featureDim dimension of the embeddings the extractor produces (used by the untrained
    *     fallback)
    */
-  static Detector detector(Path archive, int featureDim) {
+  public static Detector detector(Path archive, int featureDim) {
     if (archive != null) {
       if (!Files.isDirectory(archive)) {
         throw new IllegalArgumentException("model archive " + archive + " is not a directory");

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       PredictCommand.class,
       DatasetCommand.class,
+      io.oad.deploy.bench.BenchCommand.class,
       TrainCommand.class,
       EvalCommand.class,
       WatchCommand.class,

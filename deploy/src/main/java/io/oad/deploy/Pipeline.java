@@ -20,7 +20,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * against one Kafka cluster. The demo and the end-to-end tests use it; in production each role runs
  * as its own process.
  */
-final class Pipeline implements AutoCloseable {
+public final class Pipeline implements AutoCloseable {
+  /** Consumer group of the extractor (the service default). */
+  public static final String EXTRACTOR_GROUP = ExtractorConfig.DEFAULT_GROUP_ID;
+
+  /** Consumer group of the topology: its application id (the service default). */
+  public static final String TOPOLOGY_GROUP = TopologyConfig.DEFAULT_APPLICATION_ID;
+
   private final ExtractorService extractor;
   private final Thread extractorThread;
   private final DetectorApp detector;
@@ -32,7 +38,7 @@ final class Pipeline implements AutoCloseable {
    * @param backbone the extractor's backbone (owned by the pipeline from now on)
    * @param model the detector model (owned by the pipeline from now on)
    */
-  Pipeline(
+  public Pipeline(
       String bootstrap,
       Path stateDir,
       Backbone backbone,
@@ -60,7 +66,7 @@ final class Pipeline implements AutoCloseable {
   }
 
   /** Waits until the topology is processing (or fails). */
-  void awaitRunning(Duration timeout) throws InterruptedException {
+  public void awaitRunning(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (detector.state() != KafkaStreams.State.RUNNING) {
       if (detector.state() == KafkaStreams.State.ERROR
@@ -76,7 +82,7 @@ final class Pipeline implements AutoCloseable {
   }
 
   /** The detector model in use. */
-  Detector model() {
+  public Detector model() {
     return model;
   }
 

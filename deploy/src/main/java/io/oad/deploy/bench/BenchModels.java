@@ -1,5 +1,6 @@
 package io.oad.deploy.bench;
 
+import io.oad.deploy.Models;
 import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
@@ -15,38 +16,10 @@ import java.util.List;
  * the same shapes (whose cost is the same: the weights' values do not change the work).
  */
 final class BenchModels {
-  /**
-   * Background first, then the Weizmann actions: the classes of the shipped detector. Mirrors
-   * {@code io.oad.deploy.Models.WEIZMANN_CLASSES}, which is package-private there.
-   */
-  static final List<String> WEIZMANN_CLASSES =
-      List.of(
-          "background",
-          "bend",
-          "jack",
-          "jump",
-          "pjump",
-          "run",
-          "side",
-          "skip",
-          "walk",
-          "wave1",
-          "wave2");
-
   /** Seed of every untrained model here. */
   static final long SEED = 1L;
 
   private BenchModels() {}
-
-  /**
-   * The shipped detector configuration for {@code featureDim}-d embeddings. Mirrors {@code
-   * io.oad.deploy.Models.shippedConfig} (package-private there): window 32, width 128, the paper's
-   * depth and heads, 8 future steps.
-   */
-  static OadtrConfig shippedConfig(int featureDim) {
-    return new OadtrConfig(
-        featureDim, 32, 128, 3, 8, 128, 5, 4, 128, 8, WEIZMANN_CLASSES.size(), 0.1f);
-  }
 
   /** The paper's THUMOS detector with seeded random weights (22 classes). */
   static Detector paper() {
@@ -62,7 +35,8 @@ final class BenchModels {
 
   /**
    * The shipped detector: {@code archive} if given, else {@code home/models/detector} if it holds a
-   * model, else an untrained model of {@link #shippedConfig} for {@code featureDim}-d embeddings.
+   * model, else an untrained model of {@link Models#shippedConfig} for {@code featureDim}-d
+   * embeddings.
    */
   static Detector shipped(Path home, Path archive, int featureDim) {
     if (archive != null) {
@@ -76,7 +50,7 @@ final class BenchModels {
       }
       d.close(); // trained for another extractor: measure the shape that fits this one
     }
-    return Detector.create(shippedConfig(featureDim), WEIZMANN_CLASSES, SEED);
+    return Detector.create(Models.shippedConfig(featureDim), Models.WEIZMANN_CLASSES, SEED);
   }
 
   /** The backbone the service runs: the trained one of {@code home/models/backbone}, if any. */

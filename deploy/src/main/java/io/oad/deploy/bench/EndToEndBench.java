@@ -2,6 +2,7 @@ package io.oad.deploy.bench;
 
 import io.oad.contract.Topics;
 import io.oad.deploy.EmbeddedKafka;
+import io.oad.deploy.Pipeline;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.ingest.VideoIngestor;
@@ -112,8 +113,13 @@ final class EndToEndBench {
       Detector model = detector.apply(backbone.dimension());
       String modelId = model.modelId();
       int window = model.config().window();
-      try (BenchPipeline pipeline =
-              new BenchPipeline(bootstrap, settings.dataDir().resolve("streams"), backbone, model);
+      try (Pipeline pipeline =
+              new Pipeline(
+                  bootstrap,
+                  settings.dataDir().resolve("streams"),
+                  backbone,
+                  model,
+                  new io.prometheus.metrics.model.registry.PrometheusRegistry());
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
           PredictionCollector reader = new PredictionCollector(bootstrap).start();
@@ -123,8 +129,8 @@ final class EndToEndBench {
         System.gc();
         long rssIdle = ProcessMemory.rssBytes();
         ConsumerLag lag = new ConsumerLag(admin);
-        LagTrack extractorLag = new LagTrack(lag, BenchPipeline.EXTRACTOR_GROUP, Topics.FRAMES);
-        LagTrack topologyLag = new LagTrack(lag, BenchPipeline.TOPOLOGY_GROUP, Topics.EMBEDDINGS);
+        LagTrack extractorLag = new LagTrack(lag, Pipeline.EXTRACTOR_GROUP, Topics.FRAMES);
+        LagTrack topologyLag = new LagTrack(lag, Pipeline.TOPOLOGY_GROUP, Topics.EMBEDDINGS);
         progress.printf(
             Locale.ROOT,
             "  %d cameras x %.1f fps for %d s (backbone %s, model %s)%n",
