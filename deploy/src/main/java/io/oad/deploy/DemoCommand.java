@@ -4,7 +4,8 @@ import io.oad.contract.ActionEvent;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
-import io.oad.extractor.PooledPixelBackbone;
+import io.oad.deploy.backbone.Backbones;
+import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
 import io.oad.ingest.IngestResult;
@@ -127,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
       if (metrics != null) {
         out.printf("metrics http://127.0.0.1:%d/metrics%n", metrics.port());
       }
-      PooledPixelBackbone backbone = new PooledPixelBackbone();
+      Backbone backbone = Backbones.defaultBackbone(Models.home());
       try (Pipeline pipeline =
           new Pipeline(
               kafka.bootstrapServers(),

@@ -1,9 +1,10 @@
 package io.oad.deploy;
 
+import io.oad.deploy.backbone.Backbones;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
-import io.oad.extractor.PooledPixelBackbone;
+import io.oad.extractor.Backbone;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.DetectorStepModel;
@@ -74,7 +75,11 @@ final class DetectCommand implements Callable<Integer> {
     applicationId =
         configOptions.pick("--application-id", applicationId, oad.detectApplicationId());
     bootstrap = configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers());
-    Detector detector = Models.detector(model, PooledPixelBackbone.DEFAULT_DIMENSION);
+    int featureDim;
+    try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
+      featureDim = backbone.dimension(); // only for the untrained fallback model
+    }
+    Detector detector = Models.detector(model, featureDim);
     TopologyConfig config =
         TopologyConfig.builder()
             .properties(oad.kafkaProperties())

@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.Detector;
 import io.oad.detector.data.LabeledSequence;
 import io.oad.detector.data.NpyFeatures;
@@ -13,7 +14,7 @@ import io.oad.detector.eval.FrameScores;
 import io.oad.detector.eval.HtmlReport;
 import io.oad.detector.eval.VideoTimeline;
 import io.oad.detector.train.Evaluator;
-import io.oad.extractor.PooledPixelBackbone;
+import io.oad.extractor.Backbone;
 import io.oad.ingest.compose.ClipCatalog;
 import io.oad.ingest.compose.ComposedStream;
 import java.io.PrintStream;
@@ -94,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
           "--pipeline needs --clips (it replays the composed videos)");
     }
     Files.createDirectories(out);
-    try (PooledPixelBackbone backbone = new PooledPixelBackbone();
+    try (Backbone backbone = Backbones.defaultBackbone(Models.home());
         Detector detector = Models.detector(model, backbone.dimension())) {
       List<LabeledSequence> data;
       List<ComposedStream> streams = null;

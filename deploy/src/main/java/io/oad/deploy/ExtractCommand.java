@@ -1,12 +1,12 @@
 package io.oad.deploy;
 
+import io.oad.deploy.backbone.Backbones;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.deploy.ops.PollTracker;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
-import io.oad.extractor.PooledPixelBackbone;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -78,7 +78,7 @@ final class ExtractCommand implements Callable<Integer> {
         ExtractorService service =
             new ExtractorService(
                 config,
-                new PooledPixelBackbone(),
+                Backbones.defaultBackbone(Models.home()),
                 new ExtractorMetrics().register(registry),
                 polls.track(new KafkaConsumer<>(config.consumerProperties())),
                 new KafkaProducer<>(config.producerProperties()))) {

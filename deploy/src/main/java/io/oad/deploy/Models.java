@@ -47,9 +47,14 @@ public final class Models {
         featureDim, 32, 128, 3, 8, 128, 5, 4, 128, 8, WEIZMANN_CLASSES.size(), 0.1f);
   }
 
+  /** The installation folder (the launcher sets {@code oad.home}); the working folder otherwise. */
+  public static Path home() {
+    return Path.of(System.getProperty("oad.home", "."));
+  }
+
   /** The default archive folder of this installation. */
   public static Path defaultArchive() {
-    return Path.of(System.getProperty("oad.home", ".")).resolve("models").resolve("detector");
+    return home().resolve("models").resolve("detector");
   }
 
   /**

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       DatasetCommand.class,
       io.oad.deploy.bench.BenchCommand.class,
+      io.oad.deploy.backbone.BackboneTrainCommand.class,
       TrainCommand.class,
       EvalCommand.class,
       WatchCommand.class,

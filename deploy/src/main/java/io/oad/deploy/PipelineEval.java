@@ -2,13 +2,14 @@ package io.oad.deploy;
 
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
+import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.Detector;
 import io.oad.detector.data.LabeledSequence;
 import io.oad.detector.eval.ClassLayout;
 import io.oad.detector.eval.EvalResult;
 import io.oad.detector.eval.FrameMetrics;
 import io.oad.detector.eval.FrameScores;
-import io.oad.extractor.PooledPixelBackbone;
+import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestOptions;
 import io.oad.ingest.VideoIngestor;
 import io.oad.ingest.compose.ComposedStream;
@@ -45,7 +46,7 @@ final class PipelineEval {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (EmbeddedKafka kafka = new EmbeddedKafka(workDir.resolve("kafka"), 0).start()) {
       kafka.createTopics(4, Topics.all());
-      PooledPixelBackbone backbone = new PooledPixelBackbone();
+      Backbone backbone = Backbones.defaultBackbone(Models.home());
       Detector detector =
           modelArchive != null
               ? Detector.load(modelArchive)

@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.OadtrConfig;
 import io.oad.detector.data.LabeledSequence;
 import io.oad.detector.data.NpyFeatures;
@@ -8,7 +9,7 @@ import io.oad.detector.train.EpochStats;
 import io.oad.detector.train.TrainConfig;
 import io.oad.detector.train.TrainResult;
 import io.oad.detector.train.Trainer;
-import io.oad.extractor.PooledPixelBackbone;
+import io.oad.extractor.Backbone;
 import io.oad.ingest.compose.ClipCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
               "subject " + s + " is in both --subjects and --val-subjects");
         }
       }
-      try (PooledPixelBackbone backbone = new PooledPixelBackbone()) {
+      try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
         train =
             WeizmannData.embed(
                 WeizmannData.compose(
