@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measures frames per second of decode + {@link PooledPixelBackbone} at batch 1 and 16 on 320x240
- * JPEGs and prints them. Kept short (about a second per setting); the assertion is only a sanity
+ * JPEGs, and of decode + {@link TwoStreamBackbone} (with previous frames) on ingest's 160x120
+ * JPEGs, and prints them. Kept short (about a second per setting); the assertion is only a sanity
  * floor so that a pathological slowdown fails the build.
  */
 class BackboneThroughputTest {
@@ -33,6 +34,44 @@ class BackboneThroughputTest {
             "decode + %s, %dx%d JPEG, batch %2d: %.0f frames/s%n",
             backbone.id(), WIDTH, HEIGHT, batch, fps);
         assertTrue(fps > 20, "only " + fps + " frames/s at batch " + batch);
+      }
+    }
+  }
+
+  @Test
+  void shouldDecodeAndEmbedTwoStreamFramesFastEnough() throws BadFrameException {
+    int width = 160;
+    int height = 120;
+    List<byte[]> jpegs = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      jpegs.add(TestFrames.jpeg(TestFrames.scene(width, height, 100 + i)));
+    }
+    PreviousFrames previous = new PreviousFrames();
+    try (FrameDecoder decoder = new FrameDecoder();
+        TwoStreamBackbone backbone = TwoStreamBackbone.untrained(TwoStreamConfig.defaults(), 1)) {
+      for (int batch : new int[] {1, 16}) {
+        double fps = 0;
+        for (long budget : new long[] {200_000_000L, 1_000_000_000L}) { // warm-up, then measure
+          long start = System.nanoTime();
+          long frames = 0;
+          while (System.nanoTime() - start < budget) {
+            List<FrameInput> inputs = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+              long sequence = frames + i;
+              Headers headers = TestFrames.headers(sequence, width, height);
+              BufferedImage image =
+                  decoder.decode(jpegs.get((int) (sequence % jpegs.size())), headers);
+              inputs.add(previous.next("cam", sequence, image));
+            }
+            backbone.embedFrames(inputs);
+            frames += batch;
+          }
+          fps = frames / ((System.nanoTime() - start) / 1e9);
+        }
+        System.out.printf(
+            "decode + %s, %dx%d JPEG, batch %2d: %.0f frames/s%n",
+            backbone.id(), width, height, batch, fps);
+        assertTrue(fps > 10, "only " + fps + " frames/s at batch " + batch);
       }
     }
   }
