@@ -1,5 +1,8 @@
 package io.oad.deploy;
 
+import io.oad.detector.data.LabeledSequence;
+import io.oad.detector.data.NpyFeatures;
+import io.oad.detector.data.SyntheticSequences;
 import io.oad.ingest.compose.ClipCatalog;
 import io.oad.ingest.compose.ComposedStream;
 import java.nio.file.Path;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Option;
     name = "dataset",
     mixinStandardHelpOptions = true,
     description = "Build datasets from trimmed clips.",
-    subcommands = {DatasetCommand.Compose.class})
+    subcommands = {DatasetCommand.Compose.class, DatasetCommand.Synthetic.class})
 final class DatasetCommand {
   /** {@code oad dataset compose}. */
   @Command(
@@ -63,6 +66,53 @@ final class DatasetCommand {
             s.video(), s.subject(), s.frames(), s.fps(), s.segments().size());
       }
       System.out.println("index: " + out.resolve("index.csv"));
+      return 0;
+    }
+  }
+
+  /** {@code oad dataset synthetic}. */
+  @Command(
+      name = "synthetic",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write a seeded synthetic feature set in the OAD research layout (features/<video>.npy, targets/<video>.npy,",
+        "train.txt, test.txt): actions of varying length between background, whose single steps do not identify",
+        "the class, only their temporal pattern does. Train on it with: oad train --preset synthetic ..."
+      })
+  static final class Synthetic implements Callable<Integer> {
+    @Option(
+        names = "--videos",
+        defaultValue = "40",
+        description = "Videos in all; a quarter go to test.txt (default: ${DEFAULT-VALUE}).")
+    int videos;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (videos < 2) {
+        throw new IllegalArgumentException("--videos must be at least 2, got " + videos);
+      }
+      List<LabeledSequence> all =
+          SyntheticSequences.generate(SyntheticSequences.Spec.ci(), videos, seed);
+      Path features = out.resolve("features");
+      Path targets = out.resolve("targets");
+      int test = Math.max(1, videos / 4);
+      List<String> trainIds = new java.util.ArrayList<>();
+      List<String> testIds = new java.util.ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        NpyFeatures.write(all.get(i), features, targets);
+        (i < all.size() - test ? trainIds : testIds).add(all.get(i).videoId());
+      }
+      java.nio.file.Files.write(out.resolve("train.txt"), trainIds);
+      java.nio.file.Files.write(out.resolve("test.txt"), testIds);
+      System.out.printf(
+          "%d videos (%d train, %d test) in %s: features/, targets/, train.txt, test.txt%n",
+          all.size(), trainIds.size(), testIds.size(), out);
       return 0;
     }
   }

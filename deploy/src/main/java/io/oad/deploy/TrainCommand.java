@@ -4,6 +4,7 @@ import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.OadtrConfig;
 import io.oad.detector.data.LabeledSequence;
 import io.oad.detector.data.NpyFeatures;
+import io.oad.detector.data.SyntheticSequences;
 import io.oad.detector.eval.ClassLayout;
 import io.oad.detector.train.EpochStats;
 import io.oad.detector.train.TrainConfig;
@@ -65,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
         names = "--preset",
         defaultValue = "paper",
         description =
-            "Model and schedule: paper (THUMOS14, 22 classes, 21 ambiguous) or small (default: ${DEFAULT-VALUE}).")
+            "Model and schedule: paper (THUMOS14, 22 classes, 21 ambiguous) small (the paper's structure at width 256) or synthetic (oad dataset synthetic) (default: ${DEFAULT-VALUE}).")
     String preset;
   }
 
@@ -170,6 +171,10 @@ final class TrainCommand implements Callable<Integer> {
       TrainConfig preset =
           switch (features.preset) {
             case "paper" -> TrainConfig.paperThumos();
+            case "synthetic" ->
+                TrainConfig.synthetic(SyntheticSequences.Spec.ci()).toBuilder()
+                    .optLogEvery(10)
+                    .build();
             case "small" ->
                 TrainConfig.paperThumos().toBuilder()
                     .setModel(smaller(TrainConfig.paperThumos().model(), train.get(0).dim()))
@@ -177,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     .build();
             default ->
                 throw new IllegalArgumentException(
-                    "--preset must be paper or small, got " + features.preset);
+                    "--preset must be paper, small or synthetic, got " + features.preset);
           };
       config = preset.toBuilder();
       if (train.get(0).dim() != preset.model().featureDim()) {
