@@ -33,6 +33,13 @@ public final class BenchCommand implements Callable<Integer> {
   private static final Set<String> MODELS = Set.of("paper", "shipped", "tiny");
 
   @Option(
+      names = "--jmh",
+      description =
+          "Run the JMH microbenchmarks instead: Detector.predict at the paper configuration (batch 1, 8, 32) and"
+              + " a 1024x1024 matmul, in forked JVMs; prints JMH's table and the GFLOP/s ratio.")
+  boolean jmh;
+
+  @Option(
       names = "--out",
       defaultValue = "data/bench.json",
       paramLabel = "FILE",
@@ -157,6 +164,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (jmh) {
+      return JmhRunner.run(System.out);
+    }
     validate();
     PrintStream console = System.out;
     Path home = Path.of(System.getProperty("oad.home", "."));
