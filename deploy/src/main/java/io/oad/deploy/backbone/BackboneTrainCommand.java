@@ -59,7 +59,7 @@ public final class BackboneTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--streams-per-subject",
-      defaultValue = "3",
+      defaultValue = "5",
       description = "Composed streams per training subject (default: ${DEFAULT-VALUE}).")
   int streamsPerSubject;
 
@@ -71,7 +71,7 @@ public final class BackboneTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "12",
+      defaultValue = "20",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
