@@ -11,6 +11,8 @@ import io.oad.ingest.IngestOptions;
 import io.oad.ingest.IngestResult;
 import io.oad.ingest.SyntheticVideo;
 import io.oad.ingest.VideoIngestor;
+import io.oad.ingest.compose.ClipCatalog;
+import io.oad.ingest.compose.ComposedStream;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +75,20 @@ final class DemoCommand implements Callable<Integer> {
   int cameras;
 
   @Option(
+      names = "--subjects",
+      paramLabel = "a,b",
+      description =
+          "Subjects of the clips folder to play, one camera each (default: the last --cameras subjects in name"
+              + " order).")
+  String subjects;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "2026",
+      description = "Seed of the composed streams (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
       names = "--fps",
       defaultValue = "4",
       description = "Sampling rate = model steps per second (default: ${DEFAULT-VALUE}).")
@@ -113,13 +129,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
+    long started = System.nanoTime();
+    wipe(data);
     List<Camera> cams = cameras(out);
     if (cams.isEmpty()) {
       throw new IllegalArgumentException(
           "no input: give --video FILE|URL or a clips folder with --clips");
     }
-    wipe(data);
-    long started = System.nanoTime();
     PrometheusRegistry registry = new PrometheusRegistry();
     try (EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), 0).start();
         MetricsServer metrics = MetricsServer.start(registry, "127.0.0.1", metricsPort)) {
@@ -240,7 +256,7 @@ final class DemoCommand implements Callable<Integer> {
           Prediction pr = serde.deserialize(r.topic(), r.value());
           summary.add(pr);
           if (!quiet) {
-            out.println(PredictionLine.format(pr, 1.0 / fps));
+            out.println(PredictionLine.format(pr, 1.0 / fps, truthOf(pr)));
           }
         }
       }
@@ -273,14 +289,27 @@ final class DemoCommand implements Callable<Integer> {
       cams.add(new Camera("cam-1", List.of(synthetic.toString())));
       return cams;
     }
-    List<String> subjects = w.subjects();
-    for (int i = 0; i < Math.min(cameras, subjects.size()); i++) {
-      String s = subjects.get(i);
-      cams.add(new Camera("cam-" + s, w.playlist(s, 2026)));
+    // one composed stream per subject (clips in a seeded order, background gaps between some), so
+    // that every
+    // line can show the ground truth; the last subjects in name order by default, which the shipped
+    // models never
+    // saw in training (they were trained on daria, denis, eli, ira and lena)
+    List<String> all = w.subjects();
+    List<String> chosen =
+        subjects != null
+            ? WeizmannData.subjects(subjects)
+            : all.subList(Math.max(0, all.size() - cameras), all.size());
+    ClipCatalog catalog = ClipCatalog.load(dir);
+    for (ComposedStream s :
+        WeizmannData.compose(catalog, chosen, seed, 1, data.resolve("composed"))) {
+      String id = "cam-" + s.subject();
+      cams.add(new Camera(id, List.of(s.video().toString())));
+      truth.put(id, s.labelsAt(fps));
+      classNames = s.classNames();
     }
     out.printf(
-        "input   %d cameras from %s (one subject each, its clips back to back)%n",
-        cams.size(), dir);
+        "input   %d cameras from %s: composed streams of %s (ground truth in brackets)%n",
+        cams.size(), dir, String.join(", ", chosen));
     return cams;
   }
 
@@ -296,6 +325,19 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private record Camera(String id, List<String> sources) {}
+
+  /** Per camera, the label of every model step of its composed stream (empty for other inputs). */
+  private final Map<String, int[]> truth = new ConcurrentHashMap<>();
+
+  private List<String> classNames = List.of();
+
+  private String truthOf(Prediction p) {
+    int[] labels = truth.get(p.camera());
+    if (labels == null || p.sequence() >= labels.length || classNames.isEmpty()) {
+      return null;
+    }
+    return classNames.get(labels[(int) p.sequence()]);
+  }
 
   /** Counts for the closing summary. */
   private static final class Summary {

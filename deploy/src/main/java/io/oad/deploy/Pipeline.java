@@ -44,6 +44,19 @@ public final class Pipeline implements AutoCloseable {
       Backbone backbone,
       Detector model,
       PrometheusRegistry registry) {
+    if (model.config().featureDim() != backbone.dimension()) {
+      throw new IllegalArgumentException(
+          "model "
+              + model.modelId()
+              + " takes "
+              + model.config().featureDim()
+              + "-d embeddings but the backbone "
+              + backbone.id()
+              + " makes "
+              + backbone.dimension()
+              + "-d ones");
+    }
+    Models.checkExtractor(model, backbone.id());
     this.model = model;
     ExtractorMetrics extractorMetrics = new ExtractorMetrics().register(registry);
     this.extractor =

@@ -19,6 +19,13 @@ final class PredictionLine {
   private PredictionLine() {}
 
   static String format(Prediction p, double stepSeconds) {
+    return format(p, stepSeconds, null);
+  }
+
+  /**
+   * As {@link #format(Prediction, double)}, with the ground-truth action in brackets when known.
+   */
+  static String format(Prediction p, double stepSeconds, String truth) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
@@ -29,6 +36,10 @@ final class PredictionLine {
             p.step(),
             p.action(),
             p.score()));
+    if (truth != null) {
+      sb.append(
+          String.format(Locale.ROOT, " [%-10s %s]", truth, truth.equals(p.action()) ? "ok" : "--"));
+    }
     FutureStep f = p.topFuture();
     if (f != null) {
       sb.append(
@@ -42,7 +53,9 @@ final class PredictionLine {
     if (!p.warm()) {
       sb.append("  [warming up]");
     }
-    sb.append(String.format(Locale.ROOT, "  %d ms", p.latencyMs()));
+    if (p.latencyMs() >= 0) { // negative when files play faster than real time: not a latency
+      sb.append(String.format(Locale.ROOT, "  %d ms", p.latencyMs()));
+    }
     return sb.toString();
   }
 
