@@ -18,7 +18,8 @@ final class JmhRunner {
 
   static int run(PrintStream out) throws RunnerException {
     OptionsBuilder options = new OptionsBuilder();
-    DetectorJmh.includes().forEach(name -> options.include(name.replace(".", "\\\\.") + "\\\\."));
+    DetectorJmh.includes()
+        .forEach(name -> options.include(java.util.regex.Pattern.quote(name) + "\\."));
     options.jvmArgsAppend(
         "-Dai.djl.offline=true", "-Doad.home=" + System.getProperty("oad.home", "."));
     Collection<RunResult> results = new Runner(options.build()).run();
