@@ -25,22 +25,30 @@ class ImportExportCommandTest {
     return dir;
   }
 
+  /**
+   * Imports the official tiny reference into {@code out} through the command line; returns {@code
+   * out}.
+   */
+  static Path importTiny(Path out, String... extra) {
+    Path ref = tiny();
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "import",
+                "--weights",
+                ref.resolve("weights.npz").toString(),
+                "--config",
+                ref.resolve("config.json").toString(),
+                "--out",
+                out.toString()));
+    args.addAll(java.util.List.of(extra));
+    assertEquals(0, OadCli.run(args.toArray(String[]::new)), "oad import of the tiny reference");
+    return out;
+  }
+
   @Test
   void shouldRoundTripImportExportImportWithIdenticalWeightsAndOutputs() throws Exception {
-    Path ref = tiny();
-    Path first = tmp.resolve("first");
-    assertEquals(
-        0,
-        OadCli.run(
-            "import",
-            "--weights",
-            ref.resolve("weights.npz").toString(),
-            "--config",
-            ref.resolve("config.json").toString(),
-            "--out",
-            first.toString(),
-            "--classes",
-            "bg,a,b,c,d"));
+    Path first = importTiny(tmp.resolve("first"), "--classes", "bg,a,b,c,d");
     Path exported = tmp.resolve("exported.npz");
     assertEquals(0, OadCli.run("export", "--format", "npz", first.toString(), exported.toString()));
     assertTrue(Files.isRegularFile(tmp.resolve("exported.config.json")));

@@ -27,17 +27,7 @@ class PredictCommandTest {
   @Test
   void shouldReproduceTheOfficialLogitsThroughImportAndPredict() throws IOException {
     Path ref = ImportExportCommandTest.tiny();
-    Path model = tmp.resolve("tiny");
-    assertEquals(
-        0,
-        OadCli.run(
-            "import",
-            "--weights",
-            ref.resolve("weights.npz").toString(),
-            "--config",
-            ref.resolve("config.json").toString(),
-            "--out",
-            model.toString()));
+    Path model = ImportExportCommandTest.importTiny(tmp.resolve("tiny"));
     Path out = tmp.resolve("logits.npz");
     assertEquals(
         0,
@@ -59,18 +49,7 @@ class PredictCommandTest {
 
   @Test
   void shouldRefuseWindowsOfTheWrongShape() throws IOException {
-    Path ref = ImportExportCommandTest.tiny();
-    Path model = tmp.resolve("tiny");
-    assertEquals(
-        0,
-        OadCli.run(
-            "import",
-            "--weights",
-            ref.resolve("weights.npz").toString(),
-            "--config",
-            ref.resolve("config.json").toString(),
-            "--out",
-            model.toString()));
+    Path model = ImportExportCommandTest.importTiny(tmp.resolve("tiny"));
     Path bad = tmp.resolve("bad.npy");
     Npy.write(bad, new NpyArray(Npy.FLOAT32, new int[] {2, 5, 48}, new double[2 * 5 * 48]));
     assertEquals(
