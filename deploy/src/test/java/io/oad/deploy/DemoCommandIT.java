@@ -53,7 +53,8 @@ class DemoCommandIT {
         Long.parseLong(published.group(1)), predictions, "one prediction per published frame");
     assertTrue(predictions >= 100, "30 s of video at 4 steps/s: " + predictions);
     assertTrue(
-        out.lines().filter(l -> l.startsWith("cam-1 ") && !l.contains(" EVENT ")).count() == predictions,
+        out.lines().filter(l -> l.startsWith("cam-1 ") && !l.contains(" EVENT ")).count()
+            == predictions,
         "one line per prediction");
   }
 }
