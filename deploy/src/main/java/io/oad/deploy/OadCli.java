@@ -51,6 +51,12 @@ public final class OadCli {
   }
 
   private static String describe(Throwable ex) {
+    // a failure inside a worker thread arrives wrapped; the user wants the worker's own message
+    while ((ex instanceof java.util.concurrent.ExecutionException
+            || ex instanceof java.util.concurrent.CompletionException)
+        && ex.getCause() != null) {
+      ex = ex.getCause();
+    }
     StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
     for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
       if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
