@@ -54,6 +54,13 @@ import picocli.CommandLine.Option;
       "--follow)."
     })
 final class DemoCommand implements Callable<Integer> {
+  /** Where users get the videos when their clone has no data folder. */
+  static final String CLIPS_HINT =
+      "the Weizmann 'Actions as Space-Time Shapes' clips (Gorelick et al., ICCV 2005), e.g. from the public"
+          + " repository hueihan/Action_Recognition (data/WIS/video), laid out as"
+          + " videos/<action>/<subject>_<action>.avi with a manifest.csv (path,action,subject,...) and"
+          + " backgrounds/<subject>_bg.png";
+
   @Option(
       names = "--video",
       paramLabel = "FILE|URL",
@@ -277,29 +284,26 @@ final class DemoCommand implements Callable<Integer> {
             : Path.of(System.getProperty("oad.home", "."))
                 .resolve("../shared/data/weizmann")
                 .normalize();
-    WeizmannClips w = WeizmannClips.open(dir);
-    if (w == null) {
+    if (!Files.isRegularFile(dir.resolve("manifest.csv"))) {
       out.println(
           "No clips folder at "
               + dir
               + ". For real footage get "
-              + WeizmannClips.SOURCE_HINT
+              + CLIPS_HINT
               + " and pass --clips DIR, or pass --video FILE|URL. Running on a video the project renders itself.");
       Path synthetic = SyntheticVideo.render(data.resolveSibling("synthetic-demo.avi"), 7, 30);
       cams.add(new Camera("cam-1", List.of(synthetic.toString())));
       return cams;
     }
     // one composed stream per subject (clips in a seeded order, background gaps between some), so
-    // that every
-    // line can show the ground truth; the last subjects in name order by default, which the shipped
-    // models never
-    // saw in training (they were trained on daria, denis, eli, ira and lena)
-    List<String> all = w.subjects();
+    // that every line can show the ground truth; by default the last subjects in name order, which
+    // the shipped models never saw in training (they were trained on daria, denis, eli, ira, lena)
+    ClipCatalog catalog = ClipCatalog.load(dir);
+    List<String> all = catalog.subjects();
     List<String> chosen =
         subjects != null
             ? WeizmannData.subjects(subjects)
             : all.subList(Math.max(0, all.size() - cameras), all.size());
-    ClipCatalog catalog = ClipCatalog.load(dir);
     for (ComposedStream s :
         WeizmannData.compose(catalog, chosen, seed, 1, data.resolve("composed"))) {
       String id = "cam-" + s.subject();
@@ -349,12 +353,20 @@ final class DemoCommand implements Callable<Integer> {
       perEvent.merge(e.type().name(), 1L, Long::sum);
     }
 
-    private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The most recent latencies only, so that a --follow run does not grow without bound. */
+    private static final int MAX_LATENCIES = 100_000;
+
+    private final java.util.Deque<Long> latencies = new java.util.ArrayDeque<>();
 
     void add(Prediction p) {
       perCamera.merge(p.camera(), 1L, Long::sum);
       perAction.merge(p.action(), 1L, Long::sum);
-      latencies.add(p.latencyMs());
+      synchronized (latencies) {
+        if (latencies.size() == MAX_LATENCIES) {
+          latencies.removeFirst();
+        }
+        latencies.addLast(p.latencyMs());
+      }
     }
 
     long total() {

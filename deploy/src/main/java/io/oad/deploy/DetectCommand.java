@@ -75,11 +75,15 @@ final class DetectCommand implements Callable<Integer> {
     applicationId =
         configOptions.pick("--application-id", applicationId, oad.detectApplicationId());
     bootstrap = configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers());
-    int featureDim;
-    try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
-      featureDim = backbone.dimension(); // only for the untrained fallback model
-    }
-    Detector detector = Models.detector(model, featureDim);
+    Detector detector =
+        Models.detector(
+            model,
+            () -> {
+              // only the untrained fallback needs it: the dimension the extractor's backbone makes
+              try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
+                return backbone.dimension();
+              }
+            });
     TopologyConfig config =
         TopologyConfig.builder()
             .properties(oad.kafkaProperties())

@@ -65,6 +65,14 @@ public final class Models {
    *     fallback)
    */
   public static Detector detector(Path archive, int featureDim) {
+    return detector(archive, () -> featureDim);
+  }
+
+  /**
+   * As {@link #detector(Path, int)}, asking for the embedding dimension only when the untrained
+   * fallback needs it (a role without a backbone of its own need not load one).
+   */
+  public static Detector detector(Path archive, java.util.function.IntSupplier featureDim) {
     if (archive != null) {
       if (!Files.isDirectory(archive)) {
         throw new IllegalArgumentException("model archive " + archive + " is not a directory");
@@ -79,7 +87,7 @@ public final class Models {
         "no trained detector at {}: using an UNTRAINED OadTR (seed {}); its predictions carry no meaning",
         def,
         UNTRAINED_SEED);
-    return Detector.create(shippedConfig(featureDim), WEIZMANN_CLASSES, UNTRAINED_SEED);
+    return Detector.create(shippedConfig(featureDim.getAsInt()), WEIZMANN_CLASSES, UNTRAINED_SEED);
   }
 
   /**

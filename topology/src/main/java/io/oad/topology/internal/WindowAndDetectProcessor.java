@@ -88,7 +88,8 @@ public final class WindowAndDetectProcessor
               + "; both must be >= 1");
     }
     this.mapper = new PredictionMapper(model.classNames(), model.modelId());
-    if (timing.idleCloseMs() > 0) {
+    if (timing.idleCloseMs() > 0 && !timing.emitOnFirstFrame()) {
+      // only the 'last' mode leaves steps open; predicting on the first frame closes them at once
       long every = Math.max(10, Math.min(1_000, timing.idleCloseMs() / 4));
       context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
