@@ -28,6 +28,18 @@ public interface StepModel extends AutoCloseable {
    */
   Detector.Output predict(float[][][] windows);
 
+  /**
+   * Scores a batch of windows and names the model that did it. A model that can change while it
+   * runs (a hot swap) overrides this so that the output and the id come from the same version; the
+   * default pairs {@link #predict} with {@link #modelId()} and {@link #classNames()}.
+   */
+  default Scored score(float[][][] windows) {
+    return new Scored(predict(windows), modelId(), classNames());
+  }
+
+  /** A model output with the id and class names of the model version that computed it. */
+  record Scored(Detector.Output output, String modelId, List<String> classNames) {}
+
   /** Releases this instance's own resources; the default has none. */
   @Override
   default void close() {}

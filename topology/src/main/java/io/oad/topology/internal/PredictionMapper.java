@@ -24,6 +24,16 @@ public final class PredictionMapper {
     this.modelId = java.util.Objects.requireNonNull(modelId, "modelId");
   }
 
+  /** The id of the model whose outputs this maps. */
+  public String modelId() {
+    return modelId;
+  }
+
+  /** The class names, in model order. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
   /** Facts about the step being predicted, independent of the model output. */
   public record StepInfo(
       String camera, long sequence, long captureTimeMs, long step, boolean warm, long nowMs) {}

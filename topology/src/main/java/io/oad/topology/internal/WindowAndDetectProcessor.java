@@ -221,8 +221,9 @@ public final class WindowAndDetectProcessor
   private Prediction predict(String camera, WindowMeta meta, List<float[]> recent) {
     float[][] window = Windows.leftPad(recent, model.window());
     long start = System.nanoTime();
-    Detector.Output out = model.predict(new float[][][] {window});
+    StepModel.Scored scored = model.score(new float[][][] {window});
     metrics.inference(System.nanoTime() - start);
+    Detector.Output out = scored == null ? null : scored.output();
     if (out == null || out.current() == null || out.current().length != 1) {
       throw new IllegalStateException(
           "model " + model.modelId() + " returned no output row for a batch of 1");
@@ -237,7 +238,18 @@ public final class WindowAndDetectProcessor
             meta.openStep(),
             meta.openStep() + 1 >= model.window(),
             context.currentSystemTimeMs());
-    return mapper.map(info, out.current()[0], future);
+    return mapperFor(scored).map(info, out.current()[0], future);
+  }
+
+  /**
+   * The mapper of the model version that produced {@code scored} (kept while it does not change).
+   */
+  private PredictionMapper mapperFor(StepModel.Scored scored) {
+    if (!mapper.modelId().equals(scored.modelId())
+        || !mapper.classNames().equals(scored.classNames())) {
+      mapper = new PredictionMapper(scored.classNames(), scored.modelId());
+    }
+    return mapper;
   }
 
   private void drop(String reason, String camera, long sequence, String why) {
