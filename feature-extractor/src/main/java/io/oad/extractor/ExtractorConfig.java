@@ -34,6 +34,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param deadLetterTopic topic for refused frames
  * @param transactionalId producer transactional id for exactly-once consume-produce, or {@code
  *     null} for at-least-once
+ * @param maxLag the lag bound of the drop policy: a frame whose capture time is older than now
+ *     minus {@code maxLag} when its batch is about to be embedded is not embedded (see {@link
+ *     #lagSampleEvery()}); {@link Duration#ZERO} turns the policy off
+ * @param lagSampleEvery what the drop policy does with frames beyond the lag bound: 1 drops them
+ *     all (reason {@code lag}); k &gt; 1 keeps every k-th of them per camera and drops the others
+ *     (reason {@code sample})
  * @param extraProperties further Kafka client properties
  */
 public record ExtractorConfig(
@@ -46,6 +52,8 @@ public record ExtractorConfig(
     String embeddingsTopic,
     String deadLetterTopic,
     String transactionalId,
+    Duration maxLag,
+    int lagSampleEvery,
     Map<String, Object> extraProperties) {
   /** Default consumer group id. */
   public static final String DEFAULT_GROUP_ID = "oad-extractor";
@@ -58,6 +66,18 @@ public record ExtractorConfig(
 
   /** Default {@link #pollTimeout()}. */
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /**
+   * Default {@link #maxLag()}: off. Dropping is a decision for live cameras; replays (evaluation
+   * through the pipeline, a backlog after downtime that must be processed) would lose every frame.
+   */
+  public static final Duration DEFAULT_MAX_LAG = Duration.ZERO;
+
+  /** Largest accepted {@link #maxLag()}. */
+  public static final Duration MAX_LAG_LIMIT = Duration.ofHours(1);
+
+  /** Largest accepted {@link #lagSampleEvery()}. */
+  public static final int LAG_SAMPLE_EVERY_LIMIT = 1000;
 
   /** Largest accepted {@link #maxBatchSize()}. */
   public static final int MAX_BATCH_SIZE_LIMIT = 4096;
@@ -90,6 +110,15 @@ public record ExtractorConfig(
     if (transactionalId != null && transactionalId.isBlank()) {
       throw new IllegalArgumentException("transactionalId must be null or non-blank");
     }
+    Objects.requireNonNull(maxLag, "maxLag must not be null");
+    if (maxLag.isNegative() || maxLag.compareTo(MAX_LAG_LIMIT) > 0) {
+      throw new IllegalArgumentException(
+          "maxLag must be in PT0S (off).." + MAX_LAG_LIMIT + ": " + maxLag);
+    }
+    if (lagSampleEvery < 1 || lagSampleEvery > LAG_SAMPLE_EVERY_LIMIT) {
+      throw new IllegalArgumentException(
+          "lagSampleEvery must be in 1.." + LAG_SAMPLE_EVERY_LIMIT + ": " + lagSampleEvery);
+    }
     extraProperties =
         Map.copyOf(Objects.requireNonNull(extraProperties, "extraProperties must not be null"));
   }
@@ -97,6 +126,11 @@ public record ExtractorConfig(
   /** A builder with every default set; only the bootstrap servers are required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Whether the drop policy is on ({@link #maxLag()} is positive). */
+  public boolean dropsLaggingFrames() {
+    return !maxLag.isZero();
   }
 
   /** Whether the service runs exactly-once with Kafka transactions. */
@@ -179,6 +213,8 @@ public record ExtractorConfig(
     private String embeddingsTopic = Topics.EMBEDDINGS;
     private String deadLetterTopic = Topics.DEADLETTER;
     private String transactionalId;
+    private Duration maxLag = DEFAULT_MAX_LAG;
+    private int lagSampleEvery = 1;
     private final Map<String, Object> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -229,6 +265,24 @@ public record ExtractorConfig(
       return this;
     }
 
+    /**
+     * Turns the drop policy on: frames older than {@code maxLag} when about to be embedded are
+     * dropped; {@link Duration#ZERO} (the default) turns it off.
+     */
+    public Builder optMaxLag(Duration maxLag) {
+      this.maxLag = maxLag;
+      return this;
+    }
+
+    /**
+     * Samples down instead of dropping everything beyond the lag bound: keeps every {@code k}-th
+     * lagging frame per camera (1, the default, drops them all).
+     */
+    public Builder optLagSampleEvery(int k) {
+      this.lagSampleEvery = k;
+      return this;
+    }
+
     /** Adds one Kafka client property (see the class comment for prefixes). */
     public Builder optProperty(String key, Object value) {
       extraProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
@@ -255,6 +309,8 @@ public record ExtractorConfig(
           embeddingsTopic,
           deadLetterTopic,
           transactionalId,
+          maxLag,
+          lagSampleEvery,
           extraProperties);
     }
   }

@@ -3,6 +3,8 @@ package io.oad.extractor;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Prometheus metrics of the feature extractor. Metrics work as soon as the object exists; {@link
@@ -27,8 +29,29 @@ public final class ExtractorMetrics {
   /** Number of frames per backbone batch. */
   public static final String BATCH_SIZE = "oad_extractor_batch_size";
 
-  /** Label of {@link #DEADLETTERS_TOTAL}. */
+  /** Frames the drop policy did not embed, by camera and reason ({@code lag}, {@code sample}). */
+  public static final String FRAMES_DROPPED_TOTAL = "oad_extractor_frames_dropped_total";
+
+  /** Age of a frame (now − capture time) when its batch is about to be embedded. */
+  public static final String FRAME_LAG_SECONDS = "oad_extractor_frame_lag_seconds";
+
+  /** Label of {@link #DEADLETTERS_TOTAL} and {@link #FRAMES_DROPPED_TOTAL}. */
   public static final String REASON_LABEL = "reason";
+
+  /** Camera label of {@link #FRAMES_DROPPED_TOTAL}. */
+  public static final String CAMERA_LABEL = "camera";
+
+  /** Reason of a frame dropped because it was older than the lag bound. */
+  public static final String REASON_LAG = "lag";
+
+  /** Reason of a lagging frame dropped by sampling down (every k-th one is kept). */
+  public static final String REASON_SAMPLE = "sample";
+
+  /** Distinct camera label values before further cameras share {@link #OTHER_CAMERA}. */
+  public static final int MAX_CAMERAS = 1000;
+
+  /** Camera label value for cameras beyond {@link #MAX_CAMERAS}. */
+  public static final String OTHER_CAMERA = "_other";
 
   private final Counter framesConsumed;
   private final Counter embeddingsProduced;
@@ -36,6 +59,9 @@ public final class ExtractorMetrics {
   private final Histogram decodeSeconds;
   private final Histogram inferenceSeconds;
   private final Histogram batchSize;
+  private final Counter framesDropped;
+  private final Histogram frameLag;
+  private final Set<String> cameras = new HashSet<>();
 
   /** Creates the metrics, not yet registered anywhere. */
   public ExtractorMetrics() {
@@ -76,6 +102,19 @@ public final class ExtractorMetrics {
             .classicOnly()
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
             .build();
+    framesDropped =
+        Counter.builder()
+            .name(FRAMES_DROPPED_TOTAL)
+            .help("Frames the drop policy did not embed (offsets committed), by camera and reason")
+            .labelNames(CAMERA_LABEL, REASON_LABEL)
+            .build();
+    frameLag =
+        Histogram.builder()
+            .name(FRAME_LAG_SECONDS)
+            .help("Age of a frame (now - capture time) when its batch is about to be embedded")
+            .classicOnly()
+            .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
+            .build();
   }
 
   /** Registers every metric with {@code registry}; returns {@code this}. */
@@ -86,6 +125,8 @@ public final class ExtractorMetrics {
     registry.register(decodeSeconds);
     registry.register(inferenceSeconds);
     registry.register(batchSize);
+    registry.register(framesDropped);
+    registry.register(frameLag);
     return this;
   }
 
@@ -99,6 +140,29 @@ public final class ExtractorMetrics {
 
   void deadLetter(BadFrameException.Reason reason) {
     deadLetters.labelValues(reason.code()).inc();
+  }
+
+  void frameDropped(String camera, String reason) {
+    framesDropped.labelValues(cameraLabel(camera), reason).inc();
+  }
+
+  void frameLag(long millis) {
+    frameLag.observe(millis / 1e3);
+  }
+
+  /** The label value of a camera, bounded to {@link #MAX_CAMERAS} distinct values. */
+  String cameraLabel(String camera) {
+    String id = camera == null || camera.isEmpty() ? OTHER_CAMERA : camera;
+    synchronized (cameras) {
+      if (cameras.contains(id)) {
+        return id;
+      }
+      if (cameras.size() < MAX_CAMERAS) {
+        cameras.add(id);
+        return id;
+      }
+    }
+    return OTHER_CAMERA;
   }
 
   void decoded(long nanos) {

@@ -1,5 +1,6 @@
 package io.oad.extractor;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,11 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * (at-least-once: a crash between the two duplicates that batch). A batch that fails to publish is
  * aborted and re-read from its first offset.
  *
+ * <p>Drop policy ({@link ExtractorConfig#maxLag()}, off by default): when a batch is about to be
+ * embedded, frames captured longer than the lag bound ago are not decoded nor embedded (or, with
+ * {@link ExtractorConfig#lagSampleEvery()} = k, only every k-th of them per camera is), and are
+ * counted by camera and reason. Their offsets are committed with the batch: dropping is a decision,
+ * not a loss, and the frames are not re-read after a restart. The topology sees the dropped frames
+ * as missing steps. So a stage that falls behind catches up instead of queueing without limit.
+ *
+ * <p>Backbone updates: {@link #swapBackbone} hands over a new backbone from any thread; the loop
+ * puts it in service between two batches, so every embedding names (in {@link
+ * io.oad.contract.Embedding#extractorId()}) the backbone that computed it.
+ *
  * <p>Threading: {@link #run()} on one thread; {@link #close()} from any other thread stops it and
  * waits for it. The service owns the backbone and both clients and closes them when it stops.
  */
@@ -57,11 +71,19 @@ public final class ExtractorService implements Runnable, AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final ExtractorConfig config;
-  private final Backbone backbone;
   private final ExtractorMetrics metrics;
   private final Consumer<String, byte[]> consumer;
   private final Producer<String, byte[]> producer;
-  private final BatchEmbedder embedder;
+  private final Clock clock;
+  private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
+
+  /**
+   * Lagging frames seen per camera while it lags (sample-down mode); removed when it catches up.
+   */
+  private final Map<String, Long> laggingFrames = new HashMap<>();
+
+  private volatile Backbone backbone;
+  private BatchEmbedder embedder;
   private final Deque<Pending> buffer = new ArrayDeque<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
@@ -70,6 +92,10 @@ public final class ExtractorService implements Runnable, AutoCloseable {
   private boolean opened;
 
   private record Pending(ConsumerRecord<String, byte[]> record, long arrivedNanos) {}
+
+  private record Swap(Backbone next, CompletableFuture<String> done) {}
+
+  private record Drop(String camera, String reason) {}
 
   /** Creates the service with real Kafka clients built from {@code config}. */
   public ExtractorService(ExtractorConfig config, Backbone backbone, ExtractorMetrics metrics) {
@@ -92,6 +118,21 @@ public final class ExtractorService implements Runnable, AutoCloseable {
       ExtractorMetrics metrics,
       Consumer<String, byte[]> consumer,
       Producer<String, byte[]> producer) {
+    this(config, backbone, metrics, consumer, producer, Clock.systemUTC());
+  }
+
+  /**
+   * As the constructor above, with the clock the drop policy compares capture times with (tests
+   * move it; the service uses the system clock).
+   */
+  public ExtractorService(
+      ExtractorConfig config,
+      Backbone backbone,
+      ExtractorMetrics metrics,
+      Consumer<String, byte[]> consumer,
+      Producer<String, byte[]> producer,
+      Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.config = Objects.requireNonNull(config, "config");
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -137,22 +178,134 @@ public final class ExtractorService implements Runnable, AutoCloseable {
    */
   int step() {
     open();
+    installPendingBackbone();
     fill();
     if (buffer.isEmpty()) {
       return 0;
     }
+    // every record taken here is committed with the batch; only the admitted ones are embedded
     List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(config.maxBatchSize());
-    while (!buffer.isEmpty() && batch.size() < config.maxBatchSize()) {
-      batch.add(buffer.removeFirst().record());
+    List<ConsumerRecord<String, byte[]>> admitted = new ArrayList<>(config.maxBatchSize());
+    List<Drop> drops = new ArrayList<>();
+    long now = clock.millis();
+    while (!buffer.isEmpty() && admitted.size() < config.maxBatchSize()) {
+      ConsumerRecord<String, byte[]> record = buffer.removeFirst().record();
+      batch.add(record);
+      String reason = dropReason(record, now);
+      if (reason == null) {
+        admitted.add(record);
+      } else {
+        drops.add(new Drop(record.key(), reason));
+      }
     }
-    BatchEmbedder.Output output = embedder.process(batch);
+    BatchEmbedder.Output output =
+        admitted.isEmpty()
+            ? new BatchEmbedder.Output(List.of(), 0, List.of())
+            : embedder.process(admitted);
     if (publish(batch, output.records())) {
       for (int i = 0; i < output.embeddings(); i++) {
         metrics.embeddingProduced();
       }
       output.reasons().forEach(metrics::deadLetter);
+      drops.forEach(d -> metrics.frameDropped(d.camera(), d.reason()));
+      if (!drops.isEmpty() && LOG.isDebugEnabled()) {
+        LOG.debug("dropped {} lagging frames of a batch of {}", drops.size(), batch.size());
+      }
     }
     return batch.size();
+  }
+
+  /**
+   * Why the drop policy refuses {@code record} at {@code nowMs}, or null to embed it. Records
+   * without a camera or capture time are admitted: the embedder dead-letters them.
+   */
+  private String dropReason(ConsumerRecord<String, byte[]> record, long nowMs) {
+    String camera = record.key();
+    if (camera == null || camera.isEmpty() || record.timestamp() < 0) {
+      return null;
+    }
+    long lag = nowMs - record.timestamp();
+    metrics.frameLag(Math.max(0, lag));
+    if (!config.dropsLaggingFrames() || lag <= config.maxLag().toMillis()) {
+      if (!laggingFrames.isEmpty()) {
+        laggingFrames.remove(camera);
+      }
+      return null;
+    }
+    int k = config.lagSampleEvery();
+    if (k == 1) {
+      return ExtractorMetrics.REASON_LAG;
+    }
+    long n = laggingFrames.merge(camera, 1L, Long::sum);
+    // the first lagging frame of a camera is kept, then every k-th
+    return (n - 1) % k == 0 ? null : ExtractorMetrics.REASON_SAMPLE;
+  }
+
+  /**
+   * Hands over a new backbone, put in service between two batches by the loop; the old one is
+   * closed then. The returned future completes with the new backbone's id once it serves, or
+   * exceptionally if the service stops first or another backbone is handed over before. The new
+   * backbone must make vectors of the serving dimension (the detector's windows depend on it);
+   * check that it loads and embeds before handing it over.
+   *
+   * @throws IllegalArgumentException if its dimension differs (the backbone is not taken over)
+   */
+  public CompletableFuture<String> swapBackbone(Backbone next) {
+    Objects.requireNonNull(next, "next");
+    Backbone serving = backbone;
+    if (next.dimension() != serving.dimension()) {
+      throw new IllegalArgumentException(
+          "backbone "
+              + next.id()
+              + " makes "
+              + next.dimension()
+              + "-d embeddings, the serving "
+              + serving.id()
+              + " makes "
+              + serving.dimension()
+              + "-d ones: refused (a new dimension needs a new detector and a restart)");
+    }
+    CompletableFuture<String> done = new CompletableFuture<>();
+    Swap previous = pendingSwap.getAndSet(new Swap(next, done));
+    if (previous != null) {
+      previous
+          .done()
+          .completeExceptionally(new IllegalStateException("superseded by backbone " + next.id()));
+      closeQuietly("superseded backbone", previous.next()::close);
+    }
+    if (released.get()) {
+      cancelPendingSwap();
+    }
+    return done;
+  }
+
+  /** The id of the backbone that embeds the next batch. */
+  public String backboneId() {
+    return backbone.id();
+  }
+
+  private void installPendingBackbone() {
+    Swap swap = pendingSwap.getAndSet(null);
+    if (swap == null) {
+      return;
+    }
+    Backbone old = backbone;
+    BatchEmbedder oldEmbedder = embedder;
+    embedder =
+        new BatchEmbedder(swap.next(), metrics, config.embeddingsTopic(), config.deadLetterTopic());
+    backbone = swap.next();
+    closeQuietly("decoder", oldEmbedder::close);
+    closeQuietly("old backbone", old::close);
+    LOG.info("backbone {} now serves (was {})", backbone.id(), old.id());
+    swap.done().complete(backbone.id());
+  }
+
+  private void cancelPendingSwap() {
+    Swap swap = pendingSwap.getAndSet(null);
+    if (swap != null) {
+      swap.done().completeExceptionally(new IllegalStateException("extractor stopped"));
+      closeQuietly("pending backbone", swap.next()::close);
+    }
   }
 
   private void open() {
@@ -172,6 +325,14 @@ public final class ExtractorService implements Runnable, AutoCloseable {
         config.transactional() ? "exactly-once" : "at-least-once",
         config.maxBatchSize(),
         config.maxWait());
+    if (config.dropsLaggingFrames()) {
+      LOG.info(
+          "drop policy: frames older than {} when about to be embedded are {}",
+          config.maxLag(),
+          config.lagSampleEvery() == 1
+              ? "dropped"
+              : "sampled down to every " + config.lagSampleEvery() + "th per camera");
+    }
   }
 
   /**
@@ -314,6 +475,7 @@ public final class ExtractorService implements Runnable, AutoCloseable {
     closeQuietly("producer", producer::close);
     closeQuietly("decoder", embedder::close);
     closeQuietly("backbone", backbone::close);
+    cancelPendingSwap();
   }
 
   private static void closeQuietly(String what, Runnable close) {

@@ -27,12 +27,16 @@ class ExtractorMetricsTest {
     metrics.deadLetter(BadFrameException.Reason.CORRUPT);
     metrics.decoded(1_500_000);
     metrics.inferred(3, 30_000_000);
+    metrics.frameLag(1_500);
+    metrics.frameDropped("cam-1", ExtractorMetrics.REASON_LAG);
+    metrics.frameDropped("cam-1", ExtractorMetrics.REASON_LAG);
 
     String text = scrape(registry);
     assertEquals(GOLDEN, text);
   }
 
-  // buckets checked by hand: 1.5 ms lands in le=0.002, 30 ms in le=0.05, a batch of 3 in le=4
+  // buckets checked by hand: 1.5 ms lands in le=0.002, 30 ms in le=0.05, a batch of 3 in le=4,
+  // a lag of 1.5 s in le=2
   private static final String GOLDEN =
       """
       # HELP oad_extractor_batch_size Frames per backbone batch
@@ -68,9 +72,27 @@ class ExtractorMetricsTest {
       # HELP oad_extractor_embeddings_produced_total Embedding records sent to the embeddings topic
       # TYPE oad_extractor_embeddings_produced_total counter
       oad_extractor_embeddings_produced_total 1.0
+      # HELP oad_extractor_frame_lag_seconds Age of a frame (now - capture time) when its batch is about to be embedded
+      # TYPE oad_extractor_frame_lag_seconds histogram
+      oad_extractor_frame_lag_seconds_bucket{le="0.05"} 0
+      oad_extractor_frame_lag_seconds_bucket{le="0.1"} 0
+      oad_extractor_frame_lag_seconds_bucket{le="0.25"} 0
+      oad_extractor_frame_lag_seconds_bucket{le="0.5"} 0
+      oad_extractor_frame_lag_seconds_bucket{le="1.0"} 0
+      oad_extractor_frame_lag_seconds_bucket{le="2.0"} 1
+      oad_extractor_frame_lag_seconds_bucket{le="5.0"} 1
+      oad_extractor_frame_lag_seconds_bucket{le="10.0"} 1
+      oad_extractor_frame_lag_seconds_bucket{le="30.0"} 1
+      oad_extractor_frame_lag_seconds_bucket{le="60.0"} 1
+      oad_extractor_frame_lag_seconds_bucket{le="+Inf"} 1
+      oad_extractor_frame_lag_seconds_count 1
+      oad_extractor_frame_lag_seconds_sum 1.5
       # HELP oad_extractor_frames_consumed_total Frame records consumed from the frames topic, good or bad
       # TYPE oad_extractor_frames_consumed_total counter
       oad_extractor_frames_consumed_total 2.0
+      # HELP oad_extractor_frames_dropped_total Frames the drop policy did not embed (offsets committed), by camera and reason
+      # TYPE oad_extractor_frames_dropped_total counter
+      oad_extractor_frames_dropped_total{camera="cam-1",reason="lag"} 2.0
       # HELP oad_extractor_inference_seconds Time of one backbone forward pass over a batch
       # TYPE oad_extractor_inference_seconds histogram
       oad_extractor_inference_seconds_bucket{le="0.001"} 0
