@@ -2,6 +2,7 @@ package io.oad.deploy;
 
 import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 import io.oad.detector.data.LabeledSequence;
 import io.oad.detector.data.NpyFeatures;
 import io.oad.detector.data.SyntheticSequences;
@@ -108,6 +109,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the last checkpoint in --work.")
   boolean resume;
 
+  @Option(
+      names = "--variant",
+      defaultValue = "full",
+      paramLabel = "full|single-output",
+      description =
+          "OadTR forward pass: full (official) or single-output (the last encoder layer computes only the task"
+              + " token; cheaper per step); recorded in the archive (default: ${DEFAULT-VALUE}).")
+  String variant;
+
   @Override
   public Integer call() throws IOException {
     if ((clips == null) == (features == null)) {
@@ -200,6 +210,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (lrDecayEvery != null) {
       config.optLrDecayEvery(lrDecayEvery);
+    }
+    OadtrVariant v = OadtrVariant.parse(variant);
+    if (v != OadtrVariant.FULL) {
+      config.setModel(config.build().model().withVariant(v));
     }
     config.optSeed(seed).optResume(resume);
     TrainResult result = Trainer.train(config.build(), train, val, workDir.resolve("checkpoints"));

@@ -164,16 +164,75 @@ public final class Detector implements AutoCloseable {
     return run(windows, false);
   }
 
-  private Output run(float[][][] windows, boolean softmax) {
-    float[] flat = flatten(windows);
-    int batch = windows.length;
-    int classes = config.numClasses();
-    int future = config.futureSteps();
+  /**
+   * The input projection of OadTR for a batch of steps [N][featureDim] → [N][dModel]: what {@link
+   * #predictProjected} takes. A step's projection does not depend on its position in a window
+   * (position encodings are added afterwards), so a stream can project each step once, when it
+   * arrives, and reuse it in the T windows that contain it. Thread-safe.
+   */
+  public float[][] project(float[][] steps) {
+    Objects.requireNonNull(steps, "steps");
+    if (steps.length == 0) {
+      throw new IllegalArgumentException("need at least one step to project");
+    }
+    int d = config.featureDim();
+    float[] flat = new float[steps.length * d];
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] == null || steps[i].length != d) {
+        throw new IllegalArgumentException(
+            "step "
+                + i
+                + " has "
+                + (steps[i] == null ? "no" : steps[i].length)
+                + " features; the model needs "
+                + d);
+      }
+      System.arraycopy(steps[i], 0, flat, i * d, d);
+    }
+    int width = config.dModel();
     synchronized (lock) {
       ensureOpen();
       try (NDManager scope = manager.newSubManager()) {
-        NDArray x = scope.create(flat, new Shape(batch, config.window(), config.featureDim()));
-        NDList out = block.forward(store, new NDList(x), false);
+        NDArray x = scope.create(flat, new Shape(steps.length, d));
+        float[] out = block.project(store, x, false).toFloatArray();
+        float[][] tokens = new float[steps.length][width];
+        for (int i = 0; i < steps.length; i++) {
+          System.arraycopy(out, i * width, tokens[i], 0, width);
+        }
+        return tokens;
+      }
+    }
+  }
+
+  /**
+   * Softmax probabilities for a batch of windows of projected steps [B][T][dModel] (rows from
+   * {@link #project}); equal to {@link #predict} on the raw windows. Thread-safe.
+   */
+  public Output predictProjected(float[][][] tokens) {
+    return run(flatten(tokens, config.dModel(), "projected features"), tokens.length, true, true);
+  }
+
+  /** Raw logits for a batch of windows of projected steps [B][T][dModel]; thread-safe. */
+  public Output logitsProjected(float[][][] tokens) {
+    return run(flatten(tokens, config.dModel(), "projected features"), tokens.length, true, false);
+  }
+
+  private Output run(float[][][] windows, boolean softmax) {
+    return run(flatten(windows, config.featureDim(), "features"), windows.length, false, softmax);
+  }
+
+  private Output run(float[] flat, int batch, boolean projected, boolean softmax) {
+    int classes = config.numClasses();
+    int future = config.futureSteps();
+    int width = projected ? config.dModel() : config.featureDim();
+    synchronized (lock) {
+      ensureOpen();
+      try (NDManager scope = manager.newSubManager()) {
+        NDArray x = scope.create(flat, new Shape(batch, config.window(), width));
+        NDList out =
+            projected
+                ? block.forwardProjected(store, x, false)
+                : block.forward(store, new NDList(x), false);
         NDArray current = softmax ? out.get(0).softmax(-1) : out.get(0);
         NDArray ahead = softmax ? out.get(1).softmax(-1) : out.get(1);
         float[] c = current.toFloatArray();
@@ -191,13 +250,12 @@ public final class Detector implements AutoCloseable {
     }
   }
 
-  private float[] flatten(float[][][] windows) {
+  private float[] flatten(float[][][] windows, int d, String what) {
     Objects.requireNonNull(windows, "windows");
     if (windows.length == 0) {
       throw new IllegalArgumentException("a batch needs at least one window");
     }
     int t = config.window();
-    int d = config.featureDim();
     float[] flat = new float[windows.length * t * d];
     for (int b = 0; b < windows.length; b++) {
       if (windows[b] == null || windows[b].length != t) {
@@ -220,7 +278,9 @@ public final class Detector implements AutoCloseable {
                   + s
                   + " has "
                   + (step == null ? "no" : step.length)
-                  + " features; the model needs "
+                  + " "
+                  + what
+                  + "; the model needs "
                   + d);
         }
         System.arraycopy(step, 0, flat, (b * t + s) * d, d);

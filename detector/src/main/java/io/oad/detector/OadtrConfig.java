@@ -1,5 +1,9 @@
 package io.oad.detector;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
+
 /**
  * Hyper-parameters of an OadTR model. {@link #thumos()} is the paper's THUMOS14 configuration; the
  * canonical constructor validates every field, so an instance is always a buildable model.
@@ -16,6 +20,8 @@ package io.oad.detector;
  * @param futureSteps number of decoder queries F, one per anticipated step
  * @param numClasses number of classes C, background included
  * @param dropout dropout rate used in training (inference ignores it)
+ * @param variant the forward pass ({@link OadtrVariant#FULL} = official); {@code null} reads as
+ *     FULL, so manifests written before the field existed load unchanged, and FULL is not written
  */
 public record OadtrConfig(
     int featureDim,
@@ -29,10 +35,14 @@ public record OadtrConfig(
     int decoderFfn,
     int futureSteps,
     int numClasses,
-    float dropout) {
+    float dropout,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = FullVariantFilter.class)
+        OadtrVariant variant) {
 
   /** Validates the configuration. */
+  @JsonCreator
   public OadtrConfig {
+    variant = variant == null ? OadtrVariant.FULL : variant;
     positive("featureDim", featureDim);
     positive("window", window);
     positive("dModel", dModel);
@@ -54,6 +64,90 @@ public record OadtrConfig(
     }
     if (!(dropout >= 0f && dropout < 1f)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+  }
+
+  /** The official ({@link OadtrVariant#FULL}) model of these hyper-parameters. */
+  public OadtrConfig(
+      int featureDim,
+      int window,
+      int dModel,
+      int encoderLayers,
+      int encoderHeads,
+      int encoderFfn,
+      int decoderLayers,
+      int decoderHeads,
+      int decoderFfn,
+      int futureSteps,
+      int numClasses,
+      float dropout) {
+    this(
+        featureDim,
+        window,
+        dModel,
+        encoderLayers,
+        encoderHeads,
+        encoderFfn,
+        decoderLayers,
+        decoderHeads,
+        decoderFfn,
+        futureSteps,
+        numClasses,
+        dropout,
+        OadtrVariant.FULL);
+  }
+
+  /** This configuration with another forward-pass variant. */
+  public OadtrConfig withVariant(OadtrVariant v) {
+    return new OadtrConfig(
+        featureDim,
+        window,
+        dModel,
+        encoderLayers,
+        encoderHeads,
+        encoderFfn,
+        decoderLayers,
+        decoderHeads,
+        decoderFfn,
+        futureSteps,
+        numClasses,
+        dropout,
+        Objects.requireNonNull(v, "variant"));
+  }
+
+  /**
+   * Deterministic across JVM runs (an enum's own hash is not): model ids of untrained models are
+   * derived from it.
+   */
+  @Override
+  public int hashCode() {
+    int h =
+        Objects.hash(
+            featureDim,
+            window,
+            dModel,
+            encoderLayers,
+            encoderHeads,
+            encoderFfn,
+            decoderLayers,
+            decoderHeads,
+            decoderFfn,
+            futureSteps,
+            numClasses,
+            dropout);
+    return variant == OadtrVariant.FULL ? h : 31 * h + variant.label().hashCode();
+  }
+
+  /** Jackson filter that leaves the default variant out of written JSON. */
+  static final class FullVariantFilter {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || value == OadtrVariant.FULL;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
     }
   }
 

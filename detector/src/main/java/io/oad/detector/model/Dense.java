@@ -79,6 +79,21 @@ public final class Dense extends AbstractBlock {
     return Linear.linear(x, w, b);
   }
 
+  /**
+   * Output features {@code from} (inclusive) to {@code to} (exclusive) only: {@code x W[from:to]^T
+   * + b[from:to]}, e.g. the key and value parts of a packed qkv projection.
+   */
+  NDArray forwardRows(ParameterStore store, NDArray x, int from, int to, boolean training) {
+    if (from < 0 || to > out || from >= to) {
+      throw new IllegalArgumentException(
+          "rows [" + from + ", " + to + ") outside a layer of " + out + " outputs");
+    }
+    NDArray w = store.getValue(weight, x.getDevice(), training);
+    NDArray b = bias == null ? null : store.getValue(bias, x.getDevice(), training);
+    String rows = from + ":" + to;
+    return Linear.linear(x, w.get(rows), b == null ? null : b.get(rows)).singletonOrThrow();
+  }
+
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape s = inputShapes[0];

@@ -86,6 +86,41 @@ public final class EncoderLayer extends AbstractBlock {
     return new NDList(x.add(h));
   }
 
+  /**
+   * Single-output form of this block: only the LAST token's output [B, 1, d], its query attending
+   * to the keys and values of all tokens of {@code x} [B, N, d]. Equals the last row of {@link
+   * #forward} (the tokens of a pre-norm block are normalised one by one and only attention mixes
+   * them), at about 1/N of the query, output-projection and feed-forward cost.
+   */
+  public NDArray forwardLastToken(ParameterStore store, NDArray x, boolean training) {
+    Shape s = x.getShape();
+    long batch = s.get(0);
+    long tokens = s.get(1);
+    int headDim = dModel / heads;
+    NDArray h = attentionNorm.forward(store, new NDList(x), training).singletonOrThrow();
+    NDArray last = x.get(":, -1:, :"); // [B, 1, d]
+    NDArray hLast = h.get(":, -1:, :");
+    NDArray q =
+        qkv.forwardRows(store, hLast, 0, dModel, training)
+            .reshape(new Shape(batch, 1, heads, headDim))
+            .transpose(0, 2, 1, 3); // [B, H, 1, E]
+    NDArray kv =
+        qkv.forwardRows(store, h, dModel, 3 * dModel, training)
+            .reshape(new Shape(batch, tokens, 2, heads, headDim))
+            .transpose(2, 0, 3, 1, 4); // [2, B, H, N, E]
+    NDArray attended = Attention.attend(q, kv.get(0), kv.get(1), false, dropout, training);
+    NDArray a = proj.forward(store, new NDList(Attention.mergeHeads(attended)), training).head();
+    a = Attention.drop(Attention.drop(a, dropout, training), dropout, training);
+    NDArray y = last.add(a);
+    NDArray f = ffnNorm.forward(store, new NDList(y), training).singletonOrThrow();
+    f = Activation.gelu(fc1.forward(store, new NDList(f), training).singletonOrThrow());
+    f = Attention.drop(f, dropout, training);
+    f =
+        Attention.drop(
+            fc2.forward(store, new NDList(f), training).singletonOrThrow(), dropout, training);
+    return y.add(f);
+  }
+
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape s = inputShapes[0];

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -149,16 +150,40 @@ public final class OadtrBlock extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray windows = inputs.singletonOrThrow(); // [B, T, D]
-    long batch = windows.getShape().get(0);
+    return forwardProjected(store, project(store, windows, training), training);
+  }
+
+  /**
+   * The input projection alone, {@code Linear(featureDim → dModel)} applied to every step: [..., D]
+   * → [..., dModel]. Position encodings are added later (per window position), so a step's
+   * projection does not depend on the window it is in and can be computed once per step.
+   */
+  public NDArray project(ParameterStore store, NDArray steps, boolean training) {
+    return inputProjection.forward(store, new NDList(steps), training).head();
+  }
+
+  /**
+   * The model after the input projection: windows of projected steps [B, T, dModel] (from {@link
+   * #project}) → current-step logits [B, C] and future-step logits [B, F, C]. {@code
+   * forwardProjected(project(x))} is exactly the block's forward pass on {@code x}.
+   */
+  public NDList forwardProjected(ParameterStore store, NDArray projected, boolean training) {
+    long batch = projected.getShape().get(0);
     int d = config.dModel();
     // tokens [B, T+1, d]: projected steps, then the task token LAST
-    NDArray x = inputProjection.forward(store, new NDList(windows), training).head();
-    NDArray task = store.getValue(taskToken, x.getDevice(), training);
-    x = x.concat(batchOf(task, new Shape(batch, 1, d), x), 1);
+    NDArray task = store.getValue(taskToken, projected.getDevice(), training);
+    NDArray x = projected.concat(batchOf(task, new Shape(batch, 1, d), projected), 1);
     x = x.add(store.getValue(positions, x.getDevice(), training));
     x = Attention.drop(x, config.dropout(), training);
-    for (EncoderLayer layer : encoder) {
-      x = layer.forward(store, new NDList(x), training).head();
+    int full = config.variant() == OadtrVariant.SINGLE_OUTPUT ? encoder.size() - 1 : encoder.size();
+    for (int i = 0; i < full; i++) {
+      x = encoder.get(i).forward(store, new NDList(x), training).head();
+    }
+    if (full < encoder.size()) {
+      // single-output last layer: only the task token is recomputed; the step tokens keep the
+      // previous layer's outputs and the decoder reads them as they are
+      NDArray token = encoder.get(full).forwardLastToken(store, x, training); // [B, 1, d]
+      x = x.get(":, :-1, :").concat(token, 1);
     }
     NDArray memory = encoderNorm.forward(store, new NDList(x), training).head(); // [B, T+1, d]
     // decoder: F learned queries [B, F, d]
