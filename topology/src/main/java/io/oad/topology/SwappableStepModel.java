@@ -1,0 +1,259 @@
+package io.oad.topology;
+
+import io.oad.detector.Detector;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StepModel} whose version can be replaced while the topology runs (a hot swap). Every
+ * {@link #score} call takes one snapshot of the serving version, so the output, the model id and
+ * the class names of a prediction always come from the same version; a swap takes effect between
+ * two calls, never inside one.
+ *
+ * <p>What a new version must keep: the window T and the feature dimension (the per-camera windows
+ * in the state stores are shaped by them). What may change: the weights, the model id and the class
+ * names (each prediction carries those of the version that made it). {@link #swap} checks this and
+ * runs a smoke prediction on a window of zeros before the switch; a version that fails is refused
+ * and the serving one stays.
+ *
+ * <p>A replaced version is closed once the last call that took it has returned. One instance is
+ * shared by every stream task (the supplier of {@link DetectorApp} may return it each time): {@link
+ * #close()} does nothing, the owner calls {@link #shutdown()} when the application stopped.
+ */
+public final class SwappableStepModel implements StepModel {
+  private static final Logger LOG = LoggerFactory.getLogger(SwappableStepModel.class);
+
+  private final AtomicReference<Version> current;
+  private final java.util.concurrent.atomic.AtomicBoolean shutDown =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final int window;
+  private final int featureDim;
+
+  /**
+   * Serves {@code initial} and closes {@code resources} when it is replaced or shut down.
+   *
+   * @param resources what to close with the version (e.g. the {@link Detector} behind a {@link
+   *     DetectorStepModel}); may be null
+   */
+  public SwappableStepModel(StepModel initial, AutoCloseable resources) {
+    Objects.requireNonNull(initial, "initial");
+    this.window = initial.window();
+    this.featureDim = initial.featureDim();
+    this.current = new AtomicReference<>(new Version(initial, resources));
+  }
+
+  /** Serves {@code detector}, which it owns from now on. */
+  public static SwappableStepModel of(Detector detector) {
+    return new SwappableStepModel(new DetectorStepModel(detector), detector);
+  }
+
+  /**
+   * Validates {@code next} and, if it passes, makes it the serving version; the replaced version is
+   * closed once no call uses it any more. On refusal {@code next} and its {@code resources} are
+   * closed and the serving version stays.
+   *
+   * @return the id of the replaced version
+   * @throws IllegalArgumentException naming what is wrong with {@code next}
+   */
+  public String swap(StepModel next, AutoCloseable resources) {
+    Objects.requireNonNull(next, "next");
+    try {
+      validate(next);
+    } catch (RuntimeException e) {
+      closeQuietly(next, resources);
+      throw e;
+    }
+    Version old = current.getAndSet(new Version(next, resources));
+    if (!old.model.classNames().equals(next.classNames())) {
+      LOG.warn(
+          "model {} has other classes than {}: {} instead of {}",
+          next.modelId(),
+          old.model.modelId(),
+          next.classNames(),
+          old.model.classNames());
+    }
+    LOG.info("model {} now serves (was {})", next.modelId(), old.model.modelId());
+    old.release();
+    return old.model.modelId();
+  }
+
+  /** As {@link #swap(StepModel, AutoCloseable)} for a detector, which it owns from now on. */
+  public String swap(Detector next) {
+    return swap(new DetectorStepModel(next), next);
+  }
+
+  /**
+   * The checks {@link #swap} makes: same window and feature dimension as the serving version, class
+   * names that match the output, and a smoke prediction on a window of zeros that returns one row
+   * of finite probabilities per output.
+   *
+   * @throws IllegalArgumentException naming the first broken rule
+   */
+  public void validate(StepModel next) {
+    String id = next.modelId();
+    if (next.window() != window || next.featureDim() != featureDim) {
+      throw new IllegalArgumentException(
+          "model "
+              + id
+              + " takes windows of "
+              + next.window()
+              + " steps of "
+              + next.featureDim()
+              + " features; the serving model takes "
+              + window
+              + " x "
+              + featureDim
+              + " (the topology's windows are shaped by them; a new shape needs a restart)");
+    }
+    List<String> classes = next.classNames();
+    if (classes == null || classes.isEmpty()) {
+      throw new IllegalArgumentException("model " + id + " names no classes");
+    }
+    Detector.Output out;
+    try {
+      out = next.predict(new float[][][] {new float[window][featureDim]});
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "model " + id + " failed a smoke prediction on a window of zeros: " + e.getMessage(), e);
+    }
+    if (out == null || out.current() == null || out.current().length != 1) {
+      throw new IllegalArgumentException("model " + id + " returned no output row for a window");
+    }
+    requireFinite(id, "current", out.current()[0], classes.size());
+    if (out.future() != null && out.future().length > 0) {
+      if (out.future().length != 1) {
+        throw new IllegalArgumentException("model " + id + " returned no future row for a window");
+      }
+      for (float[] step : out.future()[0]) {
+        requireFinite(id, "future", step, classes.size());
+      }
+    }
+  }
+
+  private static void requireFinite(String id, String what, float[] row, int classes) {
+    if (row == null || row.length != classes) {
+      throw new IllegalArgumentException(
+          "model "
+              + id
+              + " returned "
+              + (row == null ? "no" : row.length)
+              + " "
+              + what
+              + " scores for "
+              + classes
+              + " class names");
+    }
+    for (float v : row) {
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException(
+            "model " + id + " returned a non-finite " + what + " score (" + v + ") for zeros");
+      }
+    }
+  }
+
+  @Override
+  public int window() {
+    return window;
+  }
+
+  @Override
+  public int featureDim() {
+    return featureDim;
+  }
+
+  @Override
+  public List<String> classNames() {
+    return current.get().model.classNames();
+  }
+
+  /** The id of the version serving now (the next {@link #score} may already use another). */
+  @Override
+  public String modelId() {
+    return current.get().model.modelId();
+  }
+
+  @Override
+  public Detector.Output predict(float[][][] windows) {
+    return score(windows).output();
+  }
+
+  /** Scores with one version and names it; a concurrent swap does not affect this call. */
+  @Override
+  public Scored score(float[][][] windows) {
+    Version v = acquire();
+    try {
+      return new Scored(v.model.predict(windows), v.model.modelId(), v.model.classNames());
+    } finally {
+      v.release();
+    }
+  }
+
+  private Version acquire() {
+    while (true) {
+      Version v = current.get();
+      if (v.tryAcquire()) {
+        return v;
+      }
+      // v was replaced and closed between the read and the acquire: read the new one
+    }
+  }
+
+  /** Does nothing: the instance is shared by the stream tasks; see {@link #shutdown()}. */
+  @Override
+  public void close() {}
+
+  /** Closes the serving version (once its calls returned); the model is unusable afterwards. */
+  public void shutdown() {
+    if (shutDown.compareAndSet(false, true)) {
+      current.get().release();
+    }
+  }
+
+  private static void closeQuietly(StepModel model, AutoCloseable resources) {
+    try {
+      model.close();
+      if (resources != null) {
+        resources.close();
+      }
+    } catch (Exception e) {
+      LOG.warn("closing model {} failed", model.modelId(), e);
+    }
+  }
+
+  /**
+   * One version and the calls using it: the count starts at 1 (the reference held while it serves);
+   * the version is closed when the count drops to 0, after which it cannot be acquired.
+   */
+  private static final class Version {
+    final StepModel model;
+    final AutoCloseable resources;
+    final AtomicInteger users = new AtomicInteger(1);
+
+    Version(StepModel model, AutoCloseable resources) {
+      this.model = model;
+      this.resources = resources;
+    }
+
+    boolean tryAcquire() {
+      while (true) {
+        int n = users.get();
+        if (n == 0) {
+          return false;
+        }
+        if (users.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void release() {
+      if (users.decrementAndGet() == 0) {
+        closeQuietly(model, resources);
+      }
+    }
+  }
+}

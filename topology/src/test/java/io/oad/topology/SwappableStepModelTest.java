@@ -1,0 +1,256 @@
+package io.oad.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.detector.Detector;
+import io.oad.detector.OadtrConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SwappableStepModelTest {
+  private static final OadtrConfig TINY = OadtrConfig.tiny();
+  private static final List<String> CLASSES =
+      IntStream.range(0, TINY.numClasses()).mapToObj(i -> "c" + i).toList();
+
+  @Test
+  void shouldScoreWithTheNewDetectorAfterASwapAndNameIt() {
+    float[][][] windows = {randomWindow(TINY.window(), TINY.featureDim(), 5)};
+    try (Detector ref1 = Detector.create(TINY, CLASSES, 1);
+        Detector ref2 = Detector.create(TINY, CLASSES, 2)) {
+      Detector first = Detector.create(TINY, CLASSES, 1);
+      Detector second = Detector.create(TINY, CLASSES, 2);
+      SwappableStepModel model = SwappableStepModel.of(first);
+
+      StepModel.Scored before = model.score(windows);
+      assertEquals(first.modelId(), before.modelId());
+      assertArrayEquals(ref1.predict(windows).current()[0], before.output().current()[0]);
+
+      assertEquals(first.modelId(), model.swap(second));
+
+      StepModel.Scored after = model.score(windows);
+      assertEquals(second.modelId(), after.modelId());
+      assertEquals(second.modelId(), model.modelId());
+      assertArrayEquals(ref2.predict(windows).current()[0], after.output().current()[0]);
+      assertThrows(IllegalStateException.class, () -> first.predict(windows), "old one closed");
+      model.shutdown();
+      assertThrows(IllegalStateException.class, () -> second.predict(windows));
+    }
+  }
+
+  @Test
+  void shouldRefuseAModelOfAnotherWindowAndKeepServingTheOldOne() {
+    Detector serving = Detector.create(TINY, CLASSES, 1);
+    SwappableStepModel model = SwappableStepModel.of(serving);
+    OadtrConfig longer =
+        new OadtrConfig(
+            TINY.featureDim(),
+            TINY.window() + 1,
+            TINY.dModel(),
+            TINY.encoderLayers(),
+            TINY.encoderHeads(),
+            TINY.encoderFfn(),
+            TINY.decoderLayers(),
+            TINY.decoderHeads(),
+            TINY.decoderFfn(),
+            TINY.futureSteps(),
+            TINY.numClasses(),
+            TINY.dropout());
+    Detector other = Detector.create(longer, CLASSES, 3);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.swap(other));
+
+    assertTrue(e.getMessage().contains(other.modelId()), e.getMessage());
+    assertTrue(e.getMessage().contains("restart"), e.getMessage());
+    assertEquals(serving.modelId(), model.modelId());
+    float[][][] windows = {new float[TINY.window()][TINY.featureDim()]};
+    assertEquals(serving.modelId(), model.score(windows).modelId(), "old keeps serving");
+    float[][][] longerWindows = {new float[longer.window()][longer.featureDim()]};
+    assertThrows(
+        IllegalStateException.class, () -> other.predict(longerWindows), "refused is closed");
+    model.shutdown();
+  }
+
+  @Test
+  void shouldRefuseAModelWhoseSmokePredictionIsNotFinite() {
+    SwappableStepModel model = new SwappableStepModel(new Constant("v1", 0.5f), null);
+    Constant broken = new Constant("broken", Float.NaN);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.swap(broken, null));
+
+    assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+    assertTrue(broken.closed.get());
+    assertEquals("v1", model.score(new float[1][4][3]).modelId());
+  }
+
+  @Test
+  void shouldRefuseAModelWhoseSmokePredictionFails() {
+    SwappableStepModel model = new SwappableStepModel(new Constant("v1", 0.5f), null);
+    Constant failing =
+        new Constant("failing", 0.5f) {
+          @Override
+          public Detector.Output predict(float[][][] windows) {
+            throw new IllegalStateException("weights missing");
+          }
+        };
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.swap(failing, null));
+
+    assertTrue(e.getMessage().contains("weights missing"), e.getMessage());
+    assertEquals("v1", model.modelId());
+  }
+
+  @Test
+  void shouldCloseAReplacedVersionOnlyAfterItsLastCallReturned() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    Constant slow =
+        new Constant("slow", 0.25f) {
+          @Override
+          public Detector.Output predict(float[][][] windows) {
+            if (windows.length == 2) { // the test's call, not the smoke prediction
+              entered.countDown();
+              await(proceed);
+            }
+            return super.predict(windows);
+          }
+        };
+    SwappableStepModel model = new SwappableStepModel(slow, null);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<StepModel.Scored> inFlight = pool.submit(() -> model.score(new float[2][4][3]));
+      assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+      model.swap(new Constant("fast", 0.75f), null);
+
+      assertFalse(slow.closed.get(), "still in use by the call in flight");
+      assertEquals("fast", model.score(new float[1][4][3]).modelId());
+      proceed.countDown();
+      StepModel.Scored scored = inFlight.get(10, TimeUnit.SECONDS);
+      assertEquals("slow", scored.modelId());
+      assertEquals(0.25f, scored.output().current()[0][0]);
+      assertTrue(slow.closed.get(), "closed after its last call");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void shouldNeverMixTheOutputOfOneVersionWithTheIdOfAnotherUnderConcurrentSwaps()
+      throws Exception {
+    SwappableStepModel model = new SwappableStepModel(new Constant("v0", 0f), null);
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Integer>> scorers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        scorers.add(
+            pool.submit(
+                () -> {
+                  int n = 0;
+                  while (!stop.get()) {
+                    StepModel.Scored s = model.score(new float[1][4][3]);
+                    int version = Integer.parseInt(s.modelId().substring(1));
+                    // Constant(v) answers v / 1000 everywhere and is never used after close
+                    assertEquals(version / 1000f, s.output().current()[0][0], s.modelId());
+                    n++;
+                  }
+                  return n;
+                }));
+      }
+      for (int v = 1; v <= 300; v++) {
+        model.swap(new Constant("v" + v, v / 1000f), null);
+      }
+      stop.set(true);
+      for (Future<Integer> f : scorers) {
+        assertTrue(f.get(30, TimeUnit.SECONDS) > 0);
+      }
+      assertEquals("v300", model.modelId());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static float[][] randomWindow(int t, int d, long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    float[][] w = new float[t][d];
+    for (float[] step : w) {
+      for (int i = 0; i < d; i++) {
+        step[i] = (float) r.nextGaussian();
+      }
+    }
+    return w;
+  }
+
+  /** Answers {@code value} for every class; refuses calls after close. Window 4, 3 features. */
+  private static class Constant implements StepModel {
+    final String id;
+    final float value;
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    Constant(String id, float value) {
+      this.id = id;
+      this.value = value;
+    }
+
+    @Override
+    public int window() {
+      return 4;
+    }
+
+    @Override
+    public int featureDim() {
+      return 3;
+    }
+
+    @Override
+    public List<String> classNames() {
+      return List.of("background", "a");
+    }
+
+    @Override
+    public String modelId() {
+      return id;
+    }
+
+    @Override
+    public Detector.Output predict(float[][][] windows) {
+      if (closed.get()) {
+        throw new IllegalStateException(id + " used after close");
+      }
+      float[][] current = new float[windows.length][2];
+      for (float[] row : current) {
+        Arrays.fill(row, value);
+      }
+      return new Detector.Output(current, new float[windows.length][0][]);
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+  }
+}
