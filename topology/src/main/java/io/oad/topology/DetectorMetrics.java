@@ -20,8 +20,14 @@ public final class DetectorMetrics {
   /** Predictions forwarded to the output topic. */
   public static final String PREDICTIONS = "oad_detector_predictions_total";
 
-  /** Wall-clock duration of one model call. */
+  /** Wall-clock duration of one model call, which scores one batch. */
   public static final String INFERENCE_SECONDS = "oad_detector_inference_seconds";
+
+  /** Steps scored per model call (batches span the cameras and tasks of a stream thread). */
+  public static final String BATCH_SIZE = "oad_detector_batch_size";
+
+  /** Wall-clock time a step waited in its batch, from being due to its model call starting. */
+  public static final String BATCH_WAIT_SECONDS = "oad_detector_batch_wait_seconds";
 
   /** Wall-clock delay from frame capture to the prediction being produced. */
   public static final String CAPTURE_TO_PREDICTION_SECONDS =
@@ -68,6 +74,8 @@ public final class DetectorMetrics {
   private final Counter consumed;
   private final Counter predictions;
   private final Histogram inference;
+  private final Histogram batchSize;
+  private final Histogram batchWait;
   private final Histogram captureToPrediction;
   private final Counter dropped;
   private final Counter events;
@@ -89,10 +97,25 @@ public final class DetectorMetrics {
     inference =
         Histogram.builder()
             .name(INFERENCE_SECONDS)
-            .help("Duration of one model call")
+            .help("Duration of one model call (one batch)")
             .unit(Unit.SECONDS)
             .classicOnly()
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .build();
+    batchSize =
+        Histogram.builder()
+            .name(BATCH_SIZE)
+            .help("Steps scored per model call")
+            .classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .build();
+    batchWait =
+        Histogram.builder()
+            .name(BATCH_WAIT_SECONDS)
+            .help("Time a step waited in its batch before the model call")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1)
             .build();
     captureToPrediction =
         Histogram.builder()
@@ -127,6 +150,8 @@ public final class DetectorMetrics {
     registry.register(consumed);
     registry.register(predictions);
     registry.register(inference);
+    registry.register(batchSize);
+    registry.register(batchWait);
     registry.register(captureToPrediction);
     registry.register(dropped);
     registry.register(events);
@@ -148,6 +173,27 @@ public final class DetectorMetrics {
   /** Records the duration of one model call. */
   public void inference(long nanos) {
     inference.observe(nanos / 1e9);
+  }
+
+  /** Records one model call of {@code size} steps that took {@code nanos}. */
+  public void batch(int size, long nanos) {
+    inference(nanos);
+    batchSize.observe(size);
+  }
+
+  /** Records how long one step waited in its batch. */
+  public void batchWait(long nanos) {
+    batchWait.observe(Math.max(0, nanos) / 1e9);
+  }
+
+  /** Model calls made so far (the count of {@link #BATCH_SIZE}), for tests and benchmarks. */
+  public long batchCount() {
+    return batchSize.collect().getDataPoints().get(0).getCount();
+  }
+
+  /** Steps scored so far (the sum of {@link #BATCH_SIZE}), for tests and benchmarks. */
+  public long batchedSteps() {
+    return Math.round(batchSize.collect().getDataPoints().get(0).getSum());
   }
 
   /** Counts one dropped or dead-lettered embedding. */

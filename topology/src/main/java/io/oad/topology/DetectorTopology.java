@@ -77,7 +77,9 @@ public final class DetectorTopology {
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), new EmbeddingSerde(), options.embeddingsTopic());
     topology.addProcessor(
-        PROCESSOR, new WindowAndDetectSupplier(models, metrics, STORE, options.timing()), SOURCE);
+        PROCESSOR,
+        new WindowAndDetectSupplier(models, metrics, STORE, options.timing(), options.batching()),
+        SOURCE);
     topology.addSink(
         SINK,
         options.predictionsTopic(),

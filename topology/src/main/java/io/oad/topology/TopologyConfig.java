@@ -25,6 +25,16 @@ import org.apache.kafka.streams.Topology;
  * is passed through unchanged to Kafka Streams. {@link #streamsProperties()} builds the Kafka
  * Streams properties, always with explicit internal resource naming enforced and the dead-letter
  * queue and exception handlers set.
+ *
+ * <p>Batching across cameras: {@value #DETECT_BATCH_MAX_CONFIG} (default 32) and {@value
+ * #DETECT_BATCH_MAX_WAIT_MS_CONFIG} (default 20 ms) bound how many steps one model call scores and
+ * how long a step waits for others; {@code 1} or {@code 0} turns batching off (every step scored
+ * alone the moment it is due). Batches span all tasks of a stream thread. A step waiting in a batch
+ * is marked not yet predicted in the changelogged window store, so a commit while it waits is safe:
+ * after a crash (or a task that closes before the batch ran) the restored task finds the step in
+ * its store and predicts it then; with exactly-once every step still gets exactly one prediction.
+ * With batching on, Kafka Streams' {@code poll.ms} defaults to the wait (at most 100 ms) so that an
+ * idle thread wakes up in time to score a partial batch.
  */
 public final class TopologyConfig extends AbstractConfig {
   public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
@@ -111,6 +121,16 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String CAMERA_OFFLINE_MS_CONFIG = "oad.camera.offline.ms";
   private static final String CAMERA_OFFLINE_MS_DOC =
       "Wall-clock silence after which a camera is reported CAMERA_OFFLINE.";
+
+  public static final String DETECT_BATCH_MAX_CONFIG = "oad.detect.batch.max";
+  private static final String DETECT_BATCH_MAX_DOC =
+      "Most steps scored in one model call, over all cameras and tasks of a stream thread; 1 scores"
+          + " every step alone.";
+
+  public static final String DETECT_BATCH_MAX_WAIT_MS_CONFIG = "oad.detect.batch.max.wait.ms";
+  private static final String DETECT_BATCH_MAX_WAIT_MS_DOC =
+      "Longest a step waits (wall clock) for the batch to fill before it is scored; 0 scores at"
+          + " once (no batching). Bounds the latency batching adds.";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -247,7 +267,21 @@ public final class TopologyConfig extends AbstractConfig {
               10_000L,
               Range.atLeast(1),
               Importance.MEDIUM,
-              CAMERA_OFFLINE_MS_DOC);
+              CAMERA_OFFLINE_MS_DOC)
+          .define(
+              DETECT_BATCH_MAX_CONFIG,
+              Type.INT,
+              DetectBatching.defaults().maxBatch(),
+              Range.between(1, DetectBatching.MAX_BATCH),
+              Importance.MEDIUM,
+              DETECT_BATCH_MAX_DOC)
+          .define(
+              DETECT_BATCH_MAX_WAIT_MS_CONFIG,
+              Type.LONG,
+              DetectBatching.defaults().maxWaitMs(),
+              Range.between(0, DetectBatching.MAX_WAIT_MS),
+              Importance.MEDIUM,
+              DETECT_BATCH_MAX_WAIT_MS_DOC);
 
   /**
    * Parses and validates {@code props}.
@@ -319,8 +353,14 @@ public final class TopologyConfig extends AbstractConfig {
         getLong(CAMERA_OFFLINE_MS_CONFIG));
   }
 
+  /** How predictions are batched across cameras. */
+  public DetectBatching batching() {
+    return new DetectBatching(
+        getInt(DETECT_BATCH_MAX_CONFIG), getLong(DETECT_BATCH_MAX_WAIT_MS_CONFIG));
+  }
+
   /**
-   * The topics the topology reads and writes, its timing and its event rules.
+   * The topics the topology reads and writes, its timing, event rules and batching.
    *
    * @throws ConfigException if the topics are not all different
    */
@@ -331,7 +371,8 @@ public final class TopologyConfig extends AbstractConfig {
           getString(PREDICTIONS_TOPIC_CONFIG),
           getString(EVENTS_TOPIC_CONFIG),
           timing(),
-          rules());
+          rules(),
+          batching());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid topology options: " + e.getMessage());
     }
@@ -340,7 +381,8 @@ public final class TopologyConfig extends AbstractConfig {
   /**
    * The Kafka Streams properties: pass-through keys first, then this config's values, {@code
    * ensure.explicit.internal.resource.naming=true}, {@code errors.dead.letter.queue.topic.name},
-   * and the processing and deserialization exception handlers that dead-letter and continue.
+   * the processing and deserialization exception handlers that dead-letter and continue, and with
+   * batching on a {@code poll.ms} no longer than the batch wait unless set explicitly.
    */
   public Properties streamsProperties() {
     Set<String> own = CONFIG.names();
@@ -361,6 +403,11 @@ public final class TopologyConfig extends AbstractConfig {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
+    DetectBatching batching = batching();
+    if (batching.enabled() && !originals().containsKey(StreamsConfig.POLL_MS_CONFIG)) {
+      // a thread blocked in poll cannot run the punctuator that scores a partial batch
+      p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, batching.maxWaitMs())));
+    }
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
     p.put(

@@ -14,13 +14,15 @@ import java.util.Objects;
  * @param eventsTopic output topic of events keyed by camera
  * @param timing how frames map onto model steps
  * @param rules when predictions become events
+ * @param batching how predictions are batched across cameras
  */
 public record TopologyOptions(
     String embeddingsTopic,
     String predictionsTopic,
     String eventsTopic,
     StepTiming timing,
-    EventRules rules) {
+    EventRules rules,
+    DetectBatching batching) {
   /** Validates the fields. */
   public TopologyOptions {
     requireName(embeddingsTopic, "embeddingsTopic");
@@ -28,6 +30,7 @@ public record TopologyOptions(
     requireName(eventsTopic, "eventsTopic");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(batching, "batching");
     if (new HashSet<>(List.of(embeddingsTopic, predictionsTopic, eventsTopic)).size() != 3) {
       throw new IllegalArgumentException(
           "input, predictions and events topics must all differ, got '"
@@ -40,7 +43,17 @@ public record TopologyOptions(
     }
   }
 
-  /** These two topics, {@link Topics#EVENTS} and default timing and rules. */
+  /** These topics, timing and rules, with {@link DetectBatching#defaults()}. */
+  public TopologyOptions(
+      String embeddingsTopic,
+      String predictionsTopic,
+      String eventsTopic,
+      StepTiming timing,
+      EventRules rules) {
+    this(embeddingsTopic, predictionsTopic, eventsTopic, timing, rules, DetectBatching.defaults());
+  }
+
+  /** These two topics, {@link Topics#EVENTS} and default timing, rules and batching. */
   public TopologyOptions(String embeddingsTopic, String predictionsTopic) {
     this(
         embeddingsTopic,
@@ -59,12 +72,17 @@ public record TopologyOptions(
 
   /** A copy with other timing. */
   public TopologyOptions withTiming(StepTiming t) {
-    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, t, rules);
+    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, t, rules, batching);
   }
 
   /** A copy with other event rules. */
   public TopologyOptions withRules(EventRules r) {
-    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, r);
+    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, r, batching);
+  }
+
+  /** A copy with other batching. */
+  public TopologyOptions withBatching(DetectBatching b) {
+    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, rules, b);
   }
 
   private static void requireName(String name, String what) {

@@ -21,7 +21,9 @@ class DetectorMetricsTest {
     m.embeddingConsumed();
     m.predictionProduced(40); // 0.04 s
     m.predictionProduced(3_000); // 3 s
-    m.inference(2_000_000); // 0.002 s
+    m.batch(3, 2_000_000); // 3 steps in 0.002 s
+    m.batchWait(7_812_500); // 2^-7 s (exact in binary, so the sum prints exactly)
+    m.batchWait(31_250_000); // 2^-5 s
     m.dropped(DetectorMetrics.REASON_LATE);
     m.dropped(DetectorMetrics.REASON_DUPLICATE);
     m.dropped(DetectorMetrics.REASON_DUPLICATE);
@@ -33,8 +35,39 @@ class DetectorMetricsTest {
     m.forgetTask("0_2");
 
     String text = scrape(registry);
+    assertEquals(3, m.batchedSteps());
+    assertEquals(1, m.batchCount());
     assertEquals(
         """
+        # HELP oad_detector_batch_size Steps scored per model call
+        # TYPE oad_detector_batch_size histogram
+        oad_detector_batch_size_bucket{le="1.0"} 0
+        oad_detector_batch_size_bucket{le="2.0"} 0
+        oad_detector_batch_size_bucket{le="4.0"} 1
+        oad_detector_batch_size_bucket{le="8.0"} 1
+        oad_detector_batch_size_bucket{le="16.0"} 1
+        oad_detector_batch_size_bucket{le="32.0"} 1
+        oad_detector_batch_size_bucket{le="64.0"} 1
+        oad_detector_batch_size_bucket{le="128.0"} 1
+        oad_detector_batch_size_bucket{le="256.0"} 1
+        oad_detector_batch_size_bucket{le="+Inf"} 1
+        oad_detector_batch_size_count 1
+        oad_detector_batch_size_sum 3.0
+        # HELP oad_detector_batch_wait_seconds Time a step waited in its batch before the model call
+        # TYPE oad_detector_batch_wait_seconds histogram
+        oad_detector_batch_wait_seconds_bucket{le="0.001"} 0
+        oad_detector_batch_wait_seconds_bucket{le="0.0025"} 0
+        oad_detector_batch_wait_seconds_bucket{le="0.005"} 0
+        oad_detector_batch_wait_seconds_bucket{le="0.01"} 1
+        oad_detector_batch_wait_seconds_bucket{le="0.02"} 1
+        oad_detector_batch_wait_seconds_bucket{le="0.05"} 2
+        oad_detector_batch_wait_seconds_bucket{le="0.1"} 2
+        oad_detector_batch_wait_seconds_bucket{le="0.25"} 2
+        oad_detector_batch_wait_seconds_bucket{le="0.5"} 2
+        oad_detector_batch_wait_seconds_bucket{le="1.0"} 2
+        oad_detector_batch_wait_seconds_bucket{le="+Inf"} 2
+        oad_detector_batch_wait_seconds_count 2
+        oad_detector_batch_wait_seconds_sum 0.0390625
         # HELP oad_detector_cameras_online Cameras seen and not reported offline
         # TYPE oad_detector_cameras_online gauge
         oad_detector_cameras_online 3.0
@@ -64,7 +97,7 @@ class DetectorMetricsTest {
         # HELP oad_detector_events_total Events written to the events topic, by type
         # TYPE oad_detector_events_total counter
         oad_detector_events_total{type="ACTION_STARTED"} 1.0
-        # HELP oad_detector_inference_seconds Duration of one model call
+        # HELP oad_detector_inference_seconds Duration of one model call (one batch)
         # TYPE oad_detector_inference_seconds histogram
         oad_detector_inference_seconds_bucket{le="0.001"} 0
         oad_detector_inference_seconds_bucket{le="0.0025"} 1

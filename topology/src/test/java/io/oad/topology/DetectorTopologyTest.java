@@ -72,6 +72,7 @@ class DetectorTopologyTest {
   }
 
   private void startDriver(TopologyConfig config, FakeStepModel.Factory factory) {
+    config = DriverHarness.unbatchedUnlessSet(config);
     Properties props = DetectorApp.streamsProperties(config, metrics);
     Topology topology = DetectorTopology.build(config, factory, metrics);
     driver = new TopologyTestDriver(topology, props, WALL_CLOCK);

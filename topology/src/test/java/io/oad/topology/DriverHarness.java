@@ -16,7 +16,11 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The whole topology on a {@link TopologyTestDriver}, with typed topics and private metrics. */
+/**
+ * The whole topology on a {@link TopologyTestDriver}, with typed topics and private metrics. Unless
+ * the config sets {@link TopologyConfig#DETECT_BATCH_MAX_CONFIG}, batching is off, so that a
+ * prediction is out as soon as its frame was piped (batching has its own tests).
+ */
 final class DriverHarness implements AutoCloseable {
   final DetectorMetrics metrics = new DetectorMetrics();
   final TopologyTestDriver driver;
@@ -25,6 +29,7 @@ final class DriverHarness implements AutoCloseable {
   final TestOutputTopic<String, ActionEvent> events;
 
   DriverHarness(TopologyConfig config, Supplier<? extends StepModel> models, Instant wallClock) {
+    config = unbatchedUnlessSet(config);
     driver =
         new TopologyTestDriver(
             DetectorTopology.build(config, models, metrics),
@@ -36,6 +41,17 @@ final class DriverHarness implements AutoCloseable {
         driver.createOutputTopic(
             Topics.PREDICTIONS, new StringDeserializer(), JsonSerde.predictions());
     events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), JsonSerde.events());
+  }
+
+  /** {@code config} with batching off, unless it sets the batch size itself. */
+  static TopologyConfig unbatchedUnlessSet(TopologyConfig config) {
+    if (config.originals().containsKey(TopologyConfig.DETECT_BATCH_MAX_CONFIG)) {
+      return config;
+    }
+    return TopologyConfig.builder()
+        .properties(config.originals())
+        .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, 1)
+        .build();
   }
 
   void send(String camera, Embedding e) {

@@ -30,6 +30,39 @@ class TopologyConfigTest {
   }
 
   @Test
+  void shouldBatchAcrossCamerasByDefaultAndLetBatchingBeTurnedOff() {
+    TopologyConfig c = new TopologyConfig(Map.of());
+    assertEquals(new DetectBatching(32, 20), c.batching());
+    assertTrue(c.batching().enabled());
+    // an idle thread must not sleep in poll much longer than a step may wait
+    assertEquals(20L, c.streamsProperties().get("poll.ms"));
+    assertFalse(c.streamsProperties().containsKey("oad.detect.batch.max"));
+
+    TopologyConfig off =
+        TopologyConfig.builder()
+            .property("oad.detect.batch.max", "1")
+            .property("oad.detect.batch.max.wait.ms", 50)
+            .build();
+    assertEquals(new DetectBatching(1, 50), off.options().batching());
+    assertFalse(off.batching().enabled());
+    assertFalse(off.streamsProperties().containsKey("poll.ms"));
+    assertFalse(
+        TopologyConfig.builder()
+            .property("oad.detect.batch.max.wait.ms", 0)
+            .build()
+            .batching()
+            .enabled());
+    assertEquals(
+        "250",
+        TopologyConfig.builder()
+            .property("poll.ms", "250")
+            .build()
+            .streamsProperties()
+            .get("poll.ms"),
+        "an explicit poll.ms is kept");
+  }
+
+  @Test
   void shouldReadTimingAndEventRules() {
     TopologyConfig c =
         TopologyConfig.builder()
@@ -68,7 +101,10 @@ class TopologyConfigTest {
           {"oad.gap.max.steps", "-1"},
           {"oad.event.start.threshold", "1.5"},
           {"oad.event.min.duration.steps", "0"},
-          {"oad.camera.offline.ms", "0"}
+          {"oad.camera.offline.ms", "0"},
+          {"oad.detect.batch.max", "0"},
+          {"oad.detect.batch.max", "5000"},
+          {"oad.detect.batch.max.wait.ms", "-1"}
         }) {
       ConfigException ce =
           assertThrows(

@@ -2,8 +2,8 @@ package io.oad.topology.internal;
 
 import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
-import io.oad.detector.Detector;
 import io.oad.detector.Windows;
+import io.oad.topology.DetectBatching;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
 import io.oad.topology.StepTiming;
@@ -34,6 +34,23 @@ import org.slf4j.LoggerFactory;
  * wrong dimension raises {@link DimensionMismatchException}, which the processing exception handler
  * dead-letters.
  *
+ * <p>Batching ({@link DetectBatching}): a due step is not scored on its own but queued, with a copy
+ * of its window, in the {@link StepBatcher} of the stream thread, shared by all tasks of the
+ * thread. The batch is scored when it is full or when its oldest step has waited {@code maxWaitMs}
+ * (checked by a frequent wall-clock punctuator); each task then forwards its own results from its
+ * own punctuator or {@link #process}. Before a frame of a camera with a queued step is applied, the
+ * batch is scored at once, so a camera's predictions stay in step order.
+ *
+ * <p>Exactly once: Kafka Streams' stream thread polls, processes, punctuates and then may commit,
+ * so a commit can happen while steps wait in the batch. A waiting step is therefore stored with
+ * {@code openEmitted = false} (the changelogged store, committed atomically with the output) and
+ * marked emitted in the same transaction as its prediction. After a crash, or when a task closes
+ * with steps still waiting (they are dropped from memory, logged, not forwarded from {@code
+ * close}), the next processor of the task finds those steps in its store and predicts them (in
+ * 'first' mode on its first record or punctuation; in 'last' mode by the idle close). Steps closed
+ * by a frame of a later step in 'last' mode are scored at once (with whatever else is waiting),
+ * because the store moves on to the next step.
+ *
  * <p>Owns one {@link StepModel} from the supplier, created in {@link #init} and closed in {@link
  * #close}.
  */
@@ -46,28 +63,38 @@ public final class WindowAndDetectProcessor
   private final String storeName;
   private final StepTiming timing;
   private final StepAssigner assigner;
+  private final DetectBatching batching;
+  private final Supplier<StepBatcher> batchers;
 
   /** Wall-clock arrival of the last frame of each camera whose open step is not predicted yet. */
   private final Map<String, Long> openSince = new HashMap<>();
 
   private boolean scannedStore;
+  private boolean recovered;
+  private StepBatcher batcher;
+  private StepBatcher.Lane lane;
   private ProcessorContext<String, Prediction> context;
   private CameraWindowStore windows;
   private StepModel model;
   private PredictionMapper mapper;
 
   /**
-   * A processor that will take its model from {@code models} and its state from {@code storeName}.
+   * A processor that will take its model from {@code models}, its state from {@code storeName} and
+   * the batcher of its stream thread from {@code batchers} (called on that thread).
    */
   public WindowAndDetectProcessor(
       Supplier<? extends StepModel> models,
       DetectorMetrics metrics,
       String storeName,
-      StepTiming timing) {
+      StepTiming timing,
+      DetectBatching batching,
+      Supplier<StepBatcher> batchers) {
     this.models = Objects.requireNonNull(models, "models");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.timing = Objects.requireNonNull(timing, "timing");
+    this.batching = Objects.requireNonNull(batching, "batching");
+    this.batchers = Objects.requireNonNull(batchers, "batchers");
     this.assigner = new StepAssigner(timing);
   }
 
@@ -93,6 +120,58 @@ public final class WindowAndDetectProcessor
       long every = Math.max(10, Math.min(1_000, timing.idleCloseMs() / 4));
       context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
+    if (batching.enabled()) {
+      long every = Math.max(1, Math.min(5, batching.maxWaitMs() / 4));
+      context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::batchTick);
+    }
+  }
+
+  /** This task's lane in the batcher of the stream thread running it (taken on first use). */
+  private StepBatcher.Lane lane() {
+    if (lane == null) {
+      batcher = Objects.requireNonNull(batchers.get(), "no batcher for this thread");
+      lane = batcher.lane();
+    }
+    return lane;
+  }
+
+  /** Wall-clock punctuation: scores the thread's batch when due, forwards this task's results. */
+  private void batchTick(long now) {
+    recover();
+    lane();
+    if (batcher.due(now)) {
+      batcher.flush();
+    }
+    forwardScored();
+  }
+
+  /**
+   * Once per processor, in 'first' mode: queues the steps the store holds as not predicted (they
+   * were waiting in a batch when the previous owner of this task crashed or closed).
+   */
+  private void recover() {
+    if (recovered) {
+      return;
+    }
+    recovered = true;
+    if (!timing.emitOnFirstFrame()) {
+      return; // 'last' mode: open steps are normal, the idle close predicts them
+    }
+    List<String> cameras = windows.camerasWithOpenSteps();
+    int queued = 0;
+    for (String camera : cameras) {
+      WindowMeta meta = windows.meta(camera);
+      if (meta != null && !meta.openEmitted() && meta.fits(model.window(), model.featureDim())) {
+        if (batcherAdd(request(camera, meta, true))) {
+          batcher.flush();
+        }
+        queued++;
+      }
+    }
+    if (queued > 0) {
+      LOG.info("{} steps found not yet predicted in the store; predicting them now", queued);
+      forwardScored();
+    }
   }
 
   @Override
@@ -108,6 +187,13 @@ public final class WindowAndDetectProcessor
       // counted by the processing exception handler, which dead-letters the record
       throw new DimensionMismatchException(
           camera, embedding.sequence(), embedding.dimension(), model.featureDim());
+    }
+    recover();
+    forwardScored();
+    if (lane().waiting(camera)) {
+      // the camera's previous step waits in the batch: score it before this frame changes the state
+      batcher.flush();
+      forwardScored();
     }
     long seq = embedding.sequence();
     long t = embedding.captureTimeMs();
@@ -176,24 +262,99 @@ public final class WindowAndDetectProcessor
     }
     if (timing.emitOnFirstFrame() && !next.openEmitted()) {
       // the frame opened a new step: predict it now instead of when the step closes
-      closeOpenStep(camera, next);
-      next = next.emitted();
+      if (batching.enabled()) {
+        // stored as not predicted until the batch has run (see the class comment)
+        windows.putMeta(camera, next);
+        submit(request(camera, next, true));
+      } else {
+        closeOpenStep(camera, next);
+        windows.putMeta(camera, next.emitted());
+      }
+    } else {
+      windows.putMeta(camera, next);
     }
-    windows.putMeta(camera, next);
     if (timing.idleCloseMs() > 0 && !timing.emitOnFirstFrame()) {
       openSince.put(camera, context.currentSystemTimeMs());
     }
   }
 
-  /** Predicts the open step of {@code meta} unless the idle close already did. */
+  /**
+   * Predicts the open step of {@code meta} now (with whatever else waits in the batch) unless it
+   * was predicted already; the caller records it as predicted.
+   */
   private void closeOpenStep(String camera, WindowMeta meta) {
     if (meta.openEmitted()) {
       return;
     }
-    List<float[]> recent = windows.openWindow(camera, meta);
-    Prediction prediction = predict(camera, meta, recent);
-    context.forward(new Record<>(camera, prediction, meta.openCaptureMs()));
-    metrics.predictionProduced(prediction.latencyMs());
+    batcherAdd(request(camera, meta, false));
+    batcher.flush();
+    forwardScored();
+  }
+
+  /** Queues {@code r}; scores the batch if that filled it; forwards this task's results. */
+  private void submit(StepBatcher.Request r) {
+    if (batcherAdd(r)) {
+      batcher.flush();
+    }
+    forwardScored();
+  }
+
+  private boolean batcherAdd(StepBatcher.Request r) {
+    lane();
+    return batcher.add(r);
+  }
+
+  /** A request to score the open step of {@code meta}, with a copy of its window. */
+  private StepBatcher.Request request(String camera, WindowMeta meta, boolean markEmitted) {
+    float[][] window = Windows.leftPad(windows.openWindow(camera, meta), model.window());
+    return new StepBatcher.Request(
+        lane(),
+        camera,
+        meta.openSequence(),
+        meta.openCaptureMs(),
+        meta.openStep(),
+        meta.openStep() + 1 >= model.window(),
+        markEmitted,
+        window,
+        model,
+        context.currentSystemTimeMs(),
+        System.nanoTime());
+  }
+
+  /**
+   * Forwards this task's scored steps, in the order they were queued; marks each predicted in the
+   * store when the request asks for it, in the same transaction as the prediction.
+   */
+  private void forwardScored() {
+    if (lane == null) {
+      return;
+    }
+    for (StepBatcher.Result r : lane.drain()) {
+      StepBatcher.Request q = r.request();
+      if (q.markEmitted()) {
+        WindowMeta m = windows.meta(q.camera());
+        boolean same = m != null && m.openStep() == q.step() && m.openSequence() == q.sequence();
+        if (same && m.openEmitted()) {
+          LOG.warn(
+              "camera {}: step {} was already predicted; result dropped", q.camera(), q.step());
+          continue;
+        }
+        if (same) {
+          windows.putMeta(q.camera(), m.emitted());
+        }
+      }
+      var info =
+          new PredictionMapper.StepInfo(
+              q.camera(),
+              q.sequence(),
+              q.captureMs(),
+              q.step(),
+              q.warm(),
+              context.currentSystemTimeMs());
+      Prediction prediction = mapperFor(r).map(info, r.current(), r.future());
+      context.forward(new Record<>(q.camera(), prediction, q.captureMs()));
+      metrics.predictionProduced(prediction.latencyMs());
+    }
   }
 
   /** Wall-clock punctuation: predicts the open steps of cameras silent for the idle time. */
@@ -212,39 +373,20 @@ public final class WindowAndDetectProcessor
       it.remove();
       WindowMeta meta = windows.meta(e.getKey());
       if (meta != null && !meta.openEmitted() && meta.fits(model.window(), model.featureDim())) {
-        closeOpenStep(e.getKey(), meta);
-        windows.putMeta(e.getKey(), meta.emitted());
+        if (batching.enabled() && !lane().waiting(e.getKey())) {
+          submit(request(e.getKey(), meta, true));
+        } else if (!batching.enabled()) {
+          closeOpenStep(e.getKey(), meta);
+          windows.putMeta(e.getKey(), meta.emitted());
+        }
       }
     }
-  }
-
-  private Prediction predict(String camera, WindowMeta meta, List<float[]> recent) {
-    float[][] window = Windows.leftPad(recent, model.window());
-    long start = System.nanoTime();
-    StepModel.Scored scored = model.score(new float[][][] {window});
-    metrics.inference(System.nanoTime() - start);
-    Detector.Output out = scored == null ? null : scored.output();
-    if (out == null || out.current() == null || out.current().length != 1) {
-      throw new IllegalStateException(
-          "model " + model.modelId() + " returned no output row for a batch of 1");
-    }
-    float[][] future =
-        out.future() == null || out.future().length == 0 ? new float[0][] : out.future()[0];
-    var info =
-        new PredictionMapper.StepInfo(
-            camera,
-            meta.openSequence(),
-            meta.openCaptureMs(),
-            meta.openStep(),
-            meta.openStep() + 1 >= model.window(),
-            context.currentSystemTimeMs());
-    return mapperFor(scored).map(info, out.current()[0], future);
   }
 
   /**
    * The mapper of the model version that produced {@code scored} (kept while it does not change).
    */
-  private PredictionMapper mapperFor(StepModel.Scored scored) {
+  private PredictionMapper mapperFor(StepBatcher.Result scored) {
     if (!mapper.modelId().equals(scored.modelId())
         || !mapper.classNames().equals(scored.classNames())) {
       mapper = new PredictionMapper(scored.classNames(), scored.modelId());
@@ -264,8 +406,24 @@ public final class WindowAndDetectProcessor
     return m.topic() + "-" + m.partition() + "@" + m.offset();
   }
 
+  /**
+   * Drops this task's steps that still wait in the batch or were scored but not forwarded: a
+   * processor must not forward from {@code close}. They stay marked not predicted in the store (as
+   * committed with the task), so the task's next processor, here or on another instance, predicts
+   * them (see the class comment).
+   */
   @Override
   public void close() {
+    if (lane != null) {
+      int dropped = batcher.remove(lane);
+      if (dropped > 0) {
+        LOG.info(
+            "task closes with {} steps not yet predicted; the task predicts them from its store"
+                + " when it runs again",
+            dropped);
+      }
+      lane = null;
+    }
     if (model != null) {
       model.close();
       model = null;
