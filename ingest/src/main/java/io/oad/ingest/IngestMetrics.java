@@ -2,10 +2,14 @@ package io.oad.ingest;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,8 +31,11 @@ public final class IngestMetrics {
   /** Frames dropped by sampling to the target rate. */
   public static final String FRAMES_SKIPPED = "oad_ingest_frames_skipped_total";
 
-  /** Attempts to reopen a failed or ended stream. */
+  /** Attempts to reopen a failed, stalled or ended stream, by {@link #REASON_LABEL}. */
   public static final String RECONNECTS = "oad_ingest_reconnects_total";
+
+  /** 1 while a camera's source is open and delivering frames, else 0. */
+  public static final String CAMERA_CONNECTED = "oad_ingest_camera_connected";
 
   /** Time to decode one frame. */
   public static final String DECODE_SECONDS = "oad_ingest_decode_seconds";
@@ -38,6 +45,9 @@ public final class IngestMetrics {
 
   /** Label naming the camera. */
   public static final String CAMERA_LABEL = "camera";
+
+  /** Label naming why a source was reopened: {@code error}, {@code stall} or {@code eof}. */
+  public static final String REASON_LABEL = "reason";
 
   /** Most distinct camera label values kept. */
   public static final int MAX_CAMERAS = 1000;
@@ -53,6 +63,7 @@ public final class IngestMetrics {
   private final Counter framesPublished;
   private final Counter framesSkipped;
   private final Counter reconnects;
+  private final Gauge connected;
   private final Histogram decodeSeconds;
   private final Histogram encodeSeconds;
   private final Set<String> cameras = ConcurrentHashMap.newKeySet();
@@ -62,7 +73,18 @@ public final class IngestMetrics {
     framesRead = counter(FRAMES_READ, "Frames decoded from video sources.");
     framesPublished = counter(FRAMES_PUBLISHED, "Frames acknowledged by Kafka on oad.frames.");
     framesSkipped = counter(FRAMES_SKIPPED, "Frames dropped by sampling to the target rate.");
-    reconnects = counter(RECONNECTS, "Attempts to reopen a failed or ended stream source.");
+    reconnects =
+        Counter.builder()
+            .name(RECONNECTS)
+            .help("Attempts to reopen a failed, stalled or ended stream source.")
+            .labelNames(CAMERA_LABEL, REASON_LABEL)
+            .build();
+    connected =
+        Gauge.builder()
+            .name(CAMERA_CONNECTED)
+            .help("1 while the camera's source is open and delivering frames, else 0.")
+            .labelNames(CAMERA_LABEL)
+            .build();
     decodeSeconds = histogram(DECODE_SECONDS, "Time to decode one video frame.");
     encodeSeconds = histogram(ENCODE_SECONDS, "Time to resize and JPEG-encode one frame.");
   }
@@ -73,6 +95,7 @@ public final class IngestMetrics {
     registry.register(framesPublished);
     registry.register(framesSkipped);
     registry.register(reconnects);
+    registry.register(connected);
     registry.register(decodeSeconds);
     registry.register(encodeSeconds);
     return this;
@@ -81,13 +104,28 @@ public final class IngestMetrics {
   /** The data points of one camera, resolved once per run. */
   Camera forCamera(String cameraId) {
     String label = label(cameraId);
+    Map<DisconnectReason, CounterDataPoint> byReason = new EnumMap<>(DisconnectReason.class);
+    for (DisconnectReason reason : DisconnectReason.values()) {
+      byReason.put(reason, reconnects.labelValues(label, reason.label()));
+    }
     return new Camera(
         framesRead.labelValues(label),
         framesPublished.labelValues(label),
         framesSkipped.labelValues(label),
-        reconnects.labelValues(label),
+        byReason,
+        connected.labelValues(label),
         decodeSeconds.labelValues(label),
         encodeSeconds.labelValues(label));
+  }
+
+  /**
+   * Drops the connection gauge of a camera that is no longer configured, so no stale state is
+   * exported; its counters stay (they are cumulative).
+   */
+  public void removeCamera(String cameraId) {
+    if (cameras.contains(cameraId)) {
+      connected.remove(cameraId);
+    }
   }
 
   /** The label value used for a camera, bounded to {@link #MAX_CAMERAS} distinct values. */
@@ -124,7 +162,13 @@ public final class IngestMetrics {
       CounterDataPoint read,
       CounterDataPoint published,
       CounterDataPoint skipped,
-      CounterDataPoint reconnects,
+      Map<DisconnectReason, CounterDataPoint> reconnectsByReason,
+      GaugeDataPoint connected,
       DistributionDataPoint decode,
-      DistributionDataPoint encode) {}
+      DistributionDataPoint encode) {
+    /** The reconnect counter of one reason. */
+    CounterDataPoint reconnects(DisconnectReason reason) {
+      return reconnectsByReason.get(reason);
+    }
+  }
 }

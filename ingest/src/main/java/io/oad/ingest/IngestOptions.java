@@ -27,8 +27,14 @@ import java.util.Set;
  * @param maxFrames stop after publishing this many frames ({@link Long#MAX_VALUE} = no limit)
  * @param socketTimeoutMs network read/open timeout for stream sources
  * @param showProgress print a progress bar for files to stderr
- * @param reconnect when a stream source fails (cannot be opened, or breaks off), retry it with
- *     exponential backoff until {@link VideoIngestor#stop()} instead of failing the run
+ * @param reconnect when a stream source fails (cannot be opened, breaks off, ends or stalls),
+ *     reopen it with exponential backoff and jitter until {@link VideoIngestor#stop()} instead of
+ *     failing the run
+ * @param stallTimeoutMs a connected stream that delivers no data for this long is stalled: FFmpeg's
+ *     read gives up ({@code rw_timeout} for HTTP, {@code timeout} for RTSP) and the stream is
+ *     reopened
+ * @param reconnectFirstMs the first reconnect delay; doubled after every failed attempt
+ * @param reconnectMaxMs the longest reconnect delay (before jitter)
  */
 public record IngestOptions(
     String cameraId,
@@ -43,7 +49,10 @@ public record IngestOptions(
     long maxFrames,
     int socketTimeoutMs,
     boolean showProgress,
-    boolean reconnect) {
+    boolean reconnect,
+    int stallTimeoutMs,
+    long reconnectFirstMs,
+    long reconnectMaxMs) {
 
   /** The model's step rate: 4 steps per second. */
   public static final double DEFAULT_TARGET_FPS = 4.0;
@@ -59,6 +68,15 @@ public record IngestOptions(
 
   /** Default network timeout for stream sources. */
   public static final int DEFAULT_SOCKET_TIMEOUT_MS = 10_000;
+
+  /** Default stall timeout of stream sources. */
+  public static final int DEFAULT_STALL_TIMEOUT_MS = 5_000;
+
+  /** Default first reconnect delay. */
+  public static final long DEFAULT_RECONNECT_FIRST_MS = 500;
+
+  /** Default longest reconnect delay. */
+  public static final long DEFAULT_RECONNECT_MAX_MS = 30_000;
 
   /** URL schemes accepted as sources; anything without {@code ://} is a file path. */
   public static final Set<String> SCHEMES = Set.of("rtsp", "rtsps", "http", "https", "file");
@@ -95,6 +113,16 @@ public record IngestOptions(
     if (socketTimeoutMs <= 0) {
       throw new IllegalArgumentException("socketTimeoutMs must be > 0, got " + socketTimeoutMs);
     }
+    if (stallTimeoutMs <= 0) {
+      throw new IllegalArgumentException("stallTimeoutMs must be > 0, got " + stallTimeoutMs);
+    }
+    if (reconnectFirstMs <= 0 || reconnectMaxMs < reconnectFirstMs) {
+      throw new IllegalArgumentException(
+          "reconnect backoff must satisfy 0 < reconnectFirstMs <= reconnectMaxMs, got "
+              + reconnectFirstMs
+              + " and "
+              + reconnectMaxMs);
+    }
   }
 
   /** A builder with the defaults: 4 fps, 160x120, quality 85, as fast as possible, no loop. */
@@ -117,7 +145,10 @@ public record IngestOptions(
         maxFrames,
         socketTimeoutMs,
         showProgress,
-        reconnect);
+        reconnect,
+        stallTimeoutMs,
+        reconnectFirstMs,
+        reconnectMaxMs);
   }
 
   /** Whether a source is a network stream (as opposed to a local file). */
@@ -168,6 +199,9 @@ public record IngestOptions(
     private int socketTimeoutMs = DEFAULT_SOCKET_TIMEOUT_MS;
     private boolean showProgress;
     private boolean reconnect;
+    private int stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS;
+    private long reconnectFirstMs = DEFAULT_RECONNECT_FIRST_MS;
+    private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
 
     private Builder() {}
 
@@ -251,6 +285,22 @@ public record IngestOptions(
       return this;
     }
 
+    /** A stream that delivers no data for this long is reopened (default 5 s). */
+    public Builder optStallTimeoutMs(int stallTimeoutMs) {
+      this.stallTimeoutMs = stallTimeoutMs;
+      return this;
+    }
+
+    /**
+     * Reconnect delays: the first one, doubled after each failed attempt up to the longest
+     * (defaults 500 ms and 30 s); each delay is then drawn at random from its upper half.
+     */
+    public Builder optReconnectBackoff(long firstMs, long maxMs) {
+      this.reconnectFirstMs = firstMs;
+      this.reconnectMaxMs = maxMs;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -270,7 +320,10 @@ public record IngestOptions(
           maxFrames,
           socketTimeoutMs,
           showProgress,
-          reconnect);
+          reconnect,
+          stallTimeoutMs,
+          reconnectFirstMs,
+          reconnectMaxMs);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,8 +43,7 @@ public final class VideoIngestor {
   private final IngestOptions options;
   private final IngestMetrics metrics;
   private final IngestProgress.Listener progress;
-  private static final long FIRST_BACKOFF_MS = 500;
-  private static final long MAX_BACKOFF_MS = 30_000;
+  private final ConnectionListener connection;
 
   private final CountDownLatch stopLatch = new CountDownLatch(1);
   private volatile boolean stopRequested;
@@ -66,9 +66,22 @@ public final class VideoIngestor {
   /** An ingestor reporting progress to a listener of the caller's (instead of stderr). */
   public VideoIngestor(
       IngestOptions options, IngestMetrics metrics, IngestProgress.Listener progress) {
+    this(options, metrics, progress, ConnectionListener.none());
+  }
+
+  /**
+   * An ingestor that also reports the camera's connection changes (first frame after an open;
+   * failure, stall or end of a stream) to a listener.
+   */
+  public VideoIngestor(
+      IngestOptions options,
+      IngestMetrics metrics,
+      IngestProgress.Listener progress,
+      ConnectionListener connection) {
     this.options = Objects.requireNonNull(options, "options");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.progress = Objects.requireNonNull(progress, "progress");
+    this.connection = Objects.requireNonNull(connection, "connection");
   }
 
   /**
@@ -148,6 +161,9 @@ public final class VideoIngestor {
     private final long startTimeMs = options.startTimeMs().orElseGet(System::currentTimeMillis);
     private final AtomicLong acked = new AtomicLong();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final SplittableRandom jitter = new SplittableRandom();
+    private boolean connected;
+    private long lastFrameMs = -1;
     private long read;
     private long sequence;
     private long sourceOffsetUs;
@@ -158,6 +174,14 @@ public final class VideoIngestor {
     }
 
     void playAll() {
+      try {
+        playAllSources();
+      } finally {
+        points.connected().set(0);
+      }
+    }
+
+    private void playAllSources() {
       try (JpegEncoder encoder =
           new JpegEncoder(options.width(), options.height(), options.jpegQuality())) {
         do {
@@ -173,33 +197,64 @@ public final class VideoIngestor {
       }
     }
 
-    /** Plays one source; a stream with reconnect on is reopened with backoff until stopped. */
+    /**
+     * Plays one source; a stream with reconnect on is reopened with backoff until stopped, whether
+     * it failed, stalled or ended.
+     */
     private void playSource(String source, int index, JpegEncoder encoder) {
       boolean retry = options.reconnect() && IngestOptions.isStream(source);
-      long backoffMs = FIRST_BACKOFF_MS;
+      Backoff backoff =
+          new Backoff(options.reconnectFirstMs(), options.reconnectMaxMs(), jitter.split());
       while (true) {
         long readBefore = read;
+        DisconnectReason reason;
+        String detail;
         try {
-          play(source, index, encoder);
+          boolean stalled = play(source, index, encoder);
           if (!retry || finished()) {
             return;
           }
-          LOG.warn("camera {}: stream {} ended", camera, source);
+          reason = stalled ? DisconnectReason.STALL : DisconnectReason.EOF;
+          detail =
+              stalled ? "no data for " + options.stallTimeoutMs() + " ms (stall)" : "stream ended";
         } catch (IngestException e) {
-          if (!retry || finished() || sendFailure.get() != null) {
+          if (sendFailure.get() != null) {
+            throw e; // Kafka's problem, not the camera's
+          }
+          reason = VideoSource.isTimeout(e) ? DisconnectReason.STALL : DisconnectReason.ERROR;
+          detail = e.getMessage();
+          if (!retry || finished()) {
+            lost(reason, detail);
             throw e;
           }
-          LOG.warn("camera {}: {}", camera, e.getMessage());
         }
+        lost(reason, detail);
         if (read > readBefore) {
-          backoffMs = FIRST_BACKOFF_MS; // it worked for a while: start backing off afresh
+          backoff.reset(); // it worked for a while: start backing off afresh
         }
-        LOG.info("camera {}: reconnecting to {} in {} ms", camera, source, backoffMs);
-        points.reconnects().inc();
-        if (awaitStop(backoffMs)) {
+        long delayMs = backoff.nextDelayMs();
+        LOG.warn("camera {}: {}: {}; reconnecting in {} ms", camera, source, detail, delayMs);
+        points.reconnects(reason).inc();
+        if (awaitStop(delayMs)) {
           return;
         }
-        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      }
+    }
+
+    /** The source in hand failed, stalled or ended. */
+    private void lost(DisconnectReason reason, String detail) {
+      connected = false;
+      points.connected().set(0);
+      connection.onDisconnected(camera, reason, detail, lastFrameMs);
+    }
+
+    /** A frame was read: the first after an open makes the camera connected. */
+    private void frameArrived() {
+      lastFrameMs = System.currentTimeMillis();
+      if (!connected) {
+        connected = true;
+        points.connected().set(1);
+        connection.onConnected(camera, lastFrameMs);
       }
     }
 
@@ -213,9 +268,16 @@ public final class VideoIngestor {
       }
     }
 
-    private void play(String source, int index, JpegEncoder encoder) {
-      try (VideoSource video = VideoSource.open(source, options.socketTimeoutMs())) {
-        if (IngestOptions.isStream(source)) {
+    /**
+     * Reads one opened source to its end; true if a stream ended because a read waited the stall
+     * timeout for data (FFmpeg's read timeout surfaces as an end of stream in JavaCV).
+     */
+    private boolean play(String source, int index, JpegEncoder encoder) {
+      boolean stream = IngestOptions.isStream(source);
+      boolean stalled = false;
+      try (VideoSource video =
+          VideoSource.open(source, options.socketTimeoutMs(), options.stallTimeoutMs())) {
+        if (stream) {
           // a live stream's clock starts when it is opened (also after a reconnect)
           long sinceStartUs = (System.currentTimeMillis() - startTimeMs) * 1000;
           sourceOffsetUs = Math.max(sourceOffsetUs, sinceStartUs);
@@ -230,8 +292,11 @@ public final class VideoIngestor {
           long t0 = System.nanoTime();
           Frame frame = video.grab();
           if (frame == null) {
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            stalled = stream && waitedMs >= options.stallTimeoutMs() * 9L / 10;
             break;
           }
+          frameArrived();
           points.decode().observe(seconds(System.nanoTime() - t0));
           points.read().inc();
           read++;
@@ -259,6 +324,7 @@ public final class VideoIngestor {
         // the next source starts one frame after this one's last frame
         sourceOffsetUs += lastRelUs + frameUs;
       }
+      return stalled;
     }
 
     private void publish(Frame frame, long timeUs, JpegEncoder encoder) {

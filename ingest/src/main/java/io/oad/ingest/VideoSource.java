@@ -23,6 +23,9 @@ final class VideoSource implements AutoCloseable {
   private static final Pattern FFMPEG_ERROR =
       Pattern.compile("(?:^|\\s)(\\w+)\\(\\) error (-?\\d+)");
 
+  /** Linux errno of a timed-out operation; FFmpeg reports it negated. */
+  private static final int ETIMEDOUT = 110;
+
   private final String source;
   private final FFmpegFrameGrabber grabber;
 
@@ -34,17 +37,23 @@ final class VideoSource implements AutoCloseable {
   /**
    * Opens a source and checks that it has a video stream.
    *
+   * @param socketTimeoutMs how long connecting may take (stream sources)
+   * @param stallTimeoutMs how long one read may wait for data before FFmpeg gives up with a timeout
+   *     error (stream sources): that is how a stalled connection is noticed, since a read blocked
+   *     in FFmpeg cannot safely be interrupted from another thread
    * @throws IngestException if it is missing, unreachable, not a video or has no video stream
    */
-  static VideoSource open(String source, int socketTimeoutMs) {
+  static VideoSource open(String source, int socketTimeoutMs, int stallTimeoutMs) {
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(location(source));
     String scheme = IngestOptions.scheme(source);
+    long readTimeoutUs = Math.min(socketTimeoutMs, stallTimeoutMs) * 1000L;
     if (scheme != null && scheme.startsWith("rtsp")) {
       grabber.setOption("rtsp_transport", "tcp");
       // FFmpeg >= 5: socket I/O timeout for RTSP, in microseconds
-      grabber.setOption("timeout", Long.toString(socketTimeoutMs * 1000L));
+      grabber.setOption("timeout", Long.toString(readTimeoutUs));
     } else if (scheme != null && scheme.startsWith("http")) {
-      grabber.setOption("rw_timeout", Long.toString(socketTimeoutMs * 1000L));
+      // read timeout of the connection, in microseconds; JavaCV then reports the end of the stream
+      grabber.setOption("rw_timeout", Long.toString(readTimeoutUs));
     }
     if (IngestOptions.isStream(source)) {
       grabber.setTimeout(socketTimeoutMs);
@@ -117,6 +126,23 @@ final class VideoSource implements AutoCloseable {
       throw new IngestException("cannot read video '" + source + "': not a readable file");
     }
     return path.toAbsolutePath().toString();
+  }
+
+  /** Whether an exception says that a read timed out (FFmpeg's {@code AVERROR(ETIMEDOUT)}). */
+  static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null) {
+        Matcher m = FFMPEG_ERROR.matcher(message);
+        if (m.find() && Integer.parseInt(m.group(2)) == -ETIMEDOUT) {
+          return true;
+        }
+        if (message.contains("Connection timed out")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

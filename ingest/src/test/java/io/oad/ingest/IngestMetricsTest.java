@@ -69,7 +69,8 @@ class IngestMetricsTest {
     cam.read().inc(3);
     cam.published().inc(2);
     cam.skipped().inc();
-    cam.reconnects().inc(4);
+    cam.reconnects(DisconnectReason.STALL).inc(4);
+    cam.connected().set(1);
     cam.decode().observe(0.0002);
     cam.encode().observe(0.003);
 
