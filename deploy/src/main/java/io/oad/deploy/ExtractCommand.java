@@ -52,6 +52,15 @@ final class ExtractCommand implements Callable<Integer> {
   long maxWaitMs;
 
   @Option(
+      names = "--transactional-id",
+      paramLabel = "ID",
+      description =
+          "Exactly-once: commit each batch's embeddings and consumed offsets in one Kafka transaction"
+              + " with this producer transactional id, unique per instance and kept across restarts"
+              + " (default: none, at-least-once).")
+  String transactionalId;
+
+  @Option(
       names = "--metrics-port",
       defaultValue = "9401",
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
@@ -71,6 +80,7 @@ final class ExtractCommand implements Callable<Integer> {
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
             .optMaxWait(Duration.ofMillis(maxWaitMs))
+            .optTransactionalId(transactionalId)
             .build();
     PollTracker polls = new PollTracker(Duration.ofSeconds(30));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
