@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
     })
 public final class BenchCommand implements Callable<Integer> {
   private static final Set<String> PARTS = Set.of("detector", "extractor", "e2e");
-  private static final Set<String> MODELS = Set.of("paper", "shipped", "tiny");
+  private static final Set<String> MODELS =
+      Set.of("paper", "shipped", "tiny", "paper-single", "shipped-single");
 
   @Option(
       names = "--jmh",
@@ -58,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
       split = ",",
       defaultValue = "paper,shipped",
       description =
-          "Detector configurations: paper (THUMOS, 3072-d, T=64), shipped, tiny (default: ${DEFAULT-VALUE}).")
+          "Detector configurations: paper (THUMOS, 3072-d, T=64), shipped, tiny, and paper-single,"
+              + " shipped-single (the same with the single-output encoder variant) (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(
@@ -182,6 +184,9 @@ public final class BenchCommand implements Callable<Integer> {
                 switch (m) {
                   case "paper" -> BenchModels::paper;
                   case "tiny" -> BenchModels::tiny;
+                  case "paper-single" -> () -> BenchModels.singleOutput(BenchModels.paper());
+                  case "shipped-single" ->
+                      () -> BenchModels.singleOutput(BenchModels.shipped(home, model, 256));
                   default -> () -> BenchModels.shipped(home, model, 256);
                 }));
       }

@@ -4,6 +4,7 @@ import io.oad.deploy.Models;
 import io.oad.deploy.backbone.Backbones;
 import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.PooledPixelBackbone;
 import java.nio.file.Files;
@@ -51,6 +52,17 @@ final class BenchModels {
       d.close(); // trained for another extractor: measure the shape that fits this one
     }
     return Detector.create(Models.shippedConfig(featureDim), Models.WEIZMANN_CLASSES, SEED);
+  }
+
+  /**
+   * A seeded untrained model of {@code base}'s shape with the single-output encoder variant (same
+   * cost as a trained one); closes {@code base}.
+   */
+  static Detector singleOutput(Detector base) {
+    try (base) {
+      OadtrConfig c = base.config().withVariant(OadtrVariant.SINGLE_OUTPUT);
+      return Detector.create(c, base.classNames(), SEED, base.featureSpec());
+    }
   }
 
   /** The backbone the service runs: the trained one of {@code home/models/backbone}, if any. */

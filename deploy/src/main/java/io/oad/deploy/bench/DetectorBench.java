@@ -2,6 +2,7 @@ package io.oad.deploy.bench;
 
 import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.StreamingDetector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,16 @@ final class DetectorBench {
                   row.threads(),
                   row.batch(),
                   row.msPerPrediction());
+              // the same predictions from cached projected steps (StreamingDetector)
+              rows.add(measureCached(subject.name() + "+cache", detector, t, batch));
+              Row cached = rows.get(rows.size() - 1);
+              progress.printf(
+                  java.util.Locale.ROOT,
+                  "  %-8s threads %d batch %3d: %.2f ms/prediction%n",
+                  cached.model(),
+                  cached.threads(),
+                  cached.batch(),
+                  cached.msPerPrediction());
             }
           }
         }
@@ -142,6 +153,47 @@ final class DetectorBench {
         predictionsPerSecond,
         gflops,
         Double.NaN); // set by withPeak once the reference is known
+  }
+
+  /**
+   * Streaming cost with the cached input projection: {@code batch} streams, each already holding a
+   * full window of projected steps, get one new step each; a call projects the new steps and
+   * predicts the windows ({@link StreamingDetector#step(List, float[][])}).
+   */
+  private Row measureCached(String name, Detector detector, int threads, int batch) {
+    OadtrConfig c = detector.config();
+    StreamingDetector streaming = new StreamingDetector(detector);
+    List<StreamingDetector.Stream> streams = new ArrayList<>();
+    float[][][] history = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
+    for (int b = 0; b < batch; b++) {
+      streams.add(streaming.newStream());
+    }
+    for (int s = 0; s < c.window(); s++) {
+      float[][] steps = new float[batch][];
+      for (int b = 0; b < batch; b++) {
+        steps[b] = history[b][s];
+      }
+      streaming.step(streams, steps);
+    }
+    float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
+    Percentiles call = Percentiles.of(loop.time(() -> streaming.step(streams, next)));
+    double perPrediction = call.p50() / batch;
+    double predictionsPerSecond = 1000.0 / perPrediction;
+    double flops = 2.0 * OadtrFlops.macsPerCachedPrediction(c);
+    return new Row(
+        name,
+        detector.modelId(),
+        parameterCount(c),
+        flops / 1e9,
+        threads,
+        batch,
+        call.count(),
+        call,
+        perPrediction,
+        call.p90() / batch,
+        predictionsPerSecond,
+        flops * predictionsPerSecond / 1e9,
+        Double.NaN);
   }
 
   /** Seeded uniform windows in [-1, 1]: the cost does not depend on the values. */

@@ -1,6 +1,7 @@
 package io.oad.deploy.bench;
 
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 
 /**
  * Analytic cost of one OadTR prediction (one window), counted as multiply-accumulates of the matrix
@@ -23,6 +24,10 @@ import io.oad.detector.OadtrConfig;
  *
  * At the paper's THUMOS configuration this is 2.47 GMAC (4.95 GFLOP), the "≈2.5 GFLOPs" the paper
  * quotes (which counts MACs).
+ *
+ * <p>The single-output variant's last encoder layer computes one token: N·d·2d (keys, values) + d·d
+ * (query) + 2·N·d (scores, weighted sum) + d·d (proj) + 2·d·encoderFfn. With the cached input
+ * projection a prediction projects one new step: featureDim·d instead of T·featureDim·d.
  */
 final class OadtrFlops {
   private OadtrFlops() {}
@@ -36,11 +41,20 @@ final class OadtrFlops {
     long classes = c.numClasses();
     long input = t * c.featureDim() * d;
     long encoderLayer = n * d * 3 * d + 2 * n * n * d + n * d * d + 2 * n * d * c.encoderFfn();
+    long encoder = c.encoderLayers() * encoderLayer;
+    if (c.variant() == OadtrVariant.SINGLE_OUTPUT) {
+      encoder += n * d * 2 * d + d * d + 2 * n * d + d * d + 2 * d * c.encoderFfn() - encoderLayer;
+    }
     long selfAttention = q * d * 3 * d + 2 * q * q * d + q * d * d;
     long crossAttention = q * d * d + 2 * n * d * d + 2 * q * n * d + q * d * d;
     long decoderLayer = selfAttention + crossAttention + 2 * q * d * c.decoderFfn();
     long heads = q * d * classes + 2 * d * classes;
-    return input + c.encoderLayers() * encoderLayer + c.decoderLayers() * decoderLayer + heads;
+    return input + encoder + c.decoderLayers() * decoderLayer + heads;
+  }
+
+  /** Multiply-accumulates of one prediction from cached projected steps (one new projection). */
+  static long macsPerCachedPrediction(OadtrConfig c) {
+    return macsPerPrediction(c) - (c.window() - 1L) * c.featureDim() * c.dModel();
   }
 
   /** Floating-point operations of one prediction (2 per multiply-accumulate). */

@@ -48,7 +48,9 @@ class BenchCommandTest {
 
     JsonNode detector = root.path("detector");
     positive(detector.path("matmul").get(0).path("matmul"), "gflopsPerSecond");
-    assertEquals(2, detector.path("rows").size());
+    // each batch size twice: raw windows, then cached projected steps (StreamingDetector)
+    assertEquals(4, detector.path("rows").size());
+    assertEquals("tiny+cache", detector.path("rows").get(1).path("model").asText());
     for (JsonNode row : detector.path("rows")) {
       for (String f :
           List.of(

@@ -44,4 +44,19 @@ class OadtrFlopsTest {
     long after = OadtrFlops.macsPerPrediction(longer);
     assertTrue(after > 1.3 * before && after < 4.0 * before, before + " -> " + after);
   }
+
+  @Test
+  void shouldCountTheSingleOutputLayerAndTheCachedProjection() {
+    OadtrConfig full = OadtrConfig.thumos();
+    OadtrConfig single = full.withVariant(io.oad.detector.OadtrVariant.SINGLE_OUTPUT);
+    long n = full.window() + 1L;
+    long d = full.dModel();
+    // the last layer skips the query, output projection and feed-forward of the N - 1 step tokens
+    // and their attention rows
+    long saved = (n - 1) * (d * d + 2 * n * d + d * d + 2 * d * full.encoderFfn());
+    assertEquals(OadtrFlops.macsPerPrediction(full) - saved, OadtrFlops.macsPerPrediction(single));
+    assertEquals(
+        OadtrFlops.macsPerPrediction(full) - 63L * 3072 * 1024,
+        OadtrFlops.macsPerCachedPrediction(full));
+  }
 }
