@@ -50,8 +50,8 @@ final class Backoff {
   long ceilingMs(int n) {
     long d = firstMs;
     for (int i = 0; i < n && d < maxMs; i++) {
-      d *= 2;
+      d = d > maxMs / 2 ? maxMs : d * 2; // no overflow near Long.MAX_VALUE
     }
-    return Math.min(d, maxMs);
+    return d;
   }
 }
