@@ -162,14 +162,14 @@ public final class WindowAndDetectProcessor
     for (String camera : cameras) {
       WindowMeta meta = windows.meta(camera);
       if (meta != null && !meta.openEmitted() && meta.fits(model.window(), model.featureDim())) {
-        if (batcherAdd(request(camera, meta, true))) {
-          batcher.flush();
-        }
+        batcherAdd(request(camera, meta, true));
         queued++;
       }
     }
     if (queued > 0) {
+      // they waited before the restart already: score them now, with whatever else waits
       LOG.info("{} steps found not yet predicted in the store; predicting them now", queued);
+      batcher.flush();
       forwardScored();
     }
   }
