@@ -8,8 +8,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON serde for the contract's records; {@code null} stays {@code null}, bad JSON raises {@link
- * ContractException}.
+ * JSON serde for the contract's records; {@code null} stays {@code null}, bad JSON (the literal
+ * {@code null} and empty input included) raises {@link ContractException}.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
   private static final ObjectMapper MAPPER =
@@ -54,12 +54,18 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     if (data == null) {
       return null;
     }
+    T value;
     try {
-      return MAPPER.readValue(data, type);
+      value = MAPPER.readValue(data, type);
     } catch (IOException | RuntimeException e) {
       throw new ContractException(
           "not a valid " + type.getSimpleName() + " JSON: " + e.getMessage());
     }
+    if (value == null) {
+      // only a null record value stands for "no value"; the JSON literal null is not a record
+      throw new ContractException("not a valid " + type.getSimpleName() + " JSON: null");
+    }
+    return value;
   }
 
   @Override

@@ -128,6 +128,8 @@ class ExtractorCrashIT {
         System.out.println(
             "ExtractorCrashIT: published "
                 + published
+                + ", embeddings of aborted transactions (redone after the kill): "
+                + CommittedRecords.aborted(bootstrap, Topics.EMBEDDINGS, total)
                 + ", events "
                 + StreamChecks.countByType(events));
         assertTrue(
