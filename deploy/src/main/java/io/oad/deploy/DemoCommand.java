@@ -5,6 +5,8 @@ import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.deploy.backbone.Backbones;
+import io.oad.deploy.live.LiveHub;
+import io.oad.deploy.live.LivePage;
 import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
@@ -127,7 +129,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       defaultValue = "9400",
-      description = "Port of /metrics; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
+      description =
+          "Port of /metrics and of the live page (/); 0 = any free port, -1 = off (default:"
+              + " ${DEFAULT-VALUE}).")
   int metricsPort;
 
   @Option(names = "--quiet", description = "Print only the summary, not every prediction.")
@@ -144,12 +148,16 @@ final class DemoCommand implements Callable<Integer> {
           "no input: give --video FILE|URL or a clips folder with --clips");
     }
     PrometheusRegistry registry = new PrometheusRegistry();
+    live = new LiveHub(LiveHub.Options.defaults(1.0 / fps));
     try (EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), 0).start();
-        MetricsServer metrics = MetricsServer.start(registry, "127.0.0.1", metricsPort)) {
+        MetricsServer metrics =
+            MetricsServer.start(
+                registry, "127.0.0.1", metricsPort, () -> true, new LivePage(live))) {
       kafka.createTopics(4, Topics.all());
       out.printf("broker  %s (data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
       if (metrics != null) {
         out.printf("metrics http://127.0.0.1:%d/metrics%n", metrics.port());
+        out.printf("live    http://127.0.0.1:%d/%n", metrics.port());
       }
       Backbone backbone = Backbones.defaultBackbone(Models.home());
       try (Pipeline pipeline =
@@ -255,6 +263,7 @@ final class DemoCommand implements Callable<Integer> {
           if (Topics.EVENTS.equals(r.topic())) {
             ActionEvent e = events.deserialize(r.topic(), r.value());
             summary.add(e);
+            live.accept(e);
             if (!quiet) {
               out.println(PredictionLine.format(e));
             }
@@ -262,6 +271,7 @@ final class DemoCommand implements Callable<Integer> {
           }
           Prediction pr = serde.deserialize(r.topic(), r.value());
           summary.add(pr);
+          live.accept(pr);
           if (!quiet) {
             out.println(PredictionLine.format(pr, 1.0 / fps, truthOf(pr)));
           }
@@ -329,6 +339,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private record Camera(String id, List<String> sources) {}
+
+  /** What the live page on the metrics port shows; fed by the printer's consumer. */
+  private LiveHub live;
 
   /** Per camera, the label of every model step of its composed stream (empty for other inputs). */
   private final Map<String, int[]> truth = new ConcurrentHashMap<>();

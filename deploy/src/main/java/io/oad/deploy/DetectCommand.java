@@ -1,12 +1,16 @@
 package io.oad.deploy;
 
 import io.oad.deploy.backbone.Backbones;
+import io.oad.deploy.live.LiveFeed;
+import io.oad.deploy.live.LiveHub;
+import io.oad.deploy.live.LivePage;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
+import io.oad.topology.KafkaStreamsMetrics;
 import io.oad.topology.DetectorStepModel;
 import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -63,8 +67,17 @@ final class DetectCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       defaultValue = "9402",
-      description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
+      description =
+          "Serve /metrics, /healthz, /readyz and the live page (/) on this port; -1 = off (default:"
+              + " ${DEFAULT-VALUE}).")
   int metricsPort;
+
+  @Option(
+      names = "--no-live",
+      description =
+          "Do not serve the live page (/ on the metrics port) and do not read oad.predictions and"
+              + " oad.events for it.")
+  boolean noLive;
 
   @Mixin ConfigOptions configOptions;
 
@@ -94,6 +107,10 @@ final class DetectCommand implements Callable<Integer> {
             .build();
     CountDownLatch done = new CountDownLatch(1);
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    LiveHub live =
+        port >= 0 && !noLive
+            ? new LiveHub(LiveHub.Options.defaults(1.0 / config.timing().stepsPerSecond()))
+            : null;
     try (DetectorApp app =
             new DetectorApp(
                 config,
@@ -101,7 +118,22 @@ final class DetectCommand implements Callable<Integer> {
                 new DetectorMetrics().register(registry));
         MetricsServer server =
             MetricsServer.start(
-                registry, "0.0.0.0", port, () -> app.state() == KafkaStreams.State.RUNNING)) {
+                registry,
+                "0.0.0.0",
+                port,
+                () -> app.state() == KafkaStreams.State.RUNNING,
+                live == null ? null : new LivePage(live));
+        LiveFeed feed =
+            live == null
+                ? null
+                : LiveFeed.start(oad.kafkaClientProperties("consumer."), bootstrap, live)) {
+      new KafkaStreamsMetrics(app.streams()::metrics).register(registry);
+      if (server != null) {
+        System.out.println(
+            "metrics on port "
+                + server.port()
+                + (live == null ? "" : "; live page http://127.0.0.1:" + server.port() + "/"));
+      }
       app.streams()
           .setStateListener(
               (now, before) -> {

@@ -1,5 +1,6 @@
 package io.oad.deploy;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.oad.deploy.ops.HealthHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -14,9 +15,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
+  private final AutoCloseable pages;
 
-  private MetricsServer(HTTPServer server) {
+  private MetricsServer(HTTPServer server, AutoCloseable pages) {
     this.server = server;
+    this.pages = pages;
   }
 
   /**
@@ -36,6 +39,20 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(
       PrometheusRegistry registry, String host, int port, BooleanSupplier readiness) {
+    return start(registry, host, port, readiness, null);
+  }
+
+  /**
+   * Starts the server as {@link #start(PrometheusRegistry, String, int, BooleanSupplier)} does,
+   * with {@code pages} (e.g. the live view) serving every other path; the server closes it first
+   * when it closes if it is {@link AutoCloseable}.
+   */
+  public static MetricsServer start(
+      PrometheusRegistry registry,
+      String host,
+      int port,
+      BooleanSupplier readiness,
+      HttpHandler pages) {
     if (port < 0) {
       return null;
     }
@@ -46,8 +63,9 @@ public final class MetricsServer implements AutoCloseable {
               .hostname(host)
               .port(port)
               .registry(registry)
-              .defaultHandler(new HealthHandler(readiness))
-              .buildAndStart());
+              .defaultHandler(new HealthHandler(readiness, pages))
+              .buildAndStart(),
+          pages instanceof AutoCloseable c ? c : null);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot serve metrics on "
@@ -66,6 +84,13 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pages != null) {
+      try {
+        pages.close(); // ends the long-lived live-view streams, so the server stops at once
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
     server.close();
   }
 }

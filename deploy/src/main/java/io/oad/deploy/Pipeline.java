@@ -8,6 +8,7 @@ import io.oad.extractor.ExtractorService;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.DetectorStepModel;
+import io.oad.topology.KafkaStreamsMetrics;
 import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ public final class Pipeline implements AutoCloseable {
             .build();
     Supplier<DetectorStepModel> models = () -> new DetectorStepModel(model);
     this.detector = new DetectorApp(config, models, detectorMetrics);
+    new KafkaStreamsMetrics(detector.streams()::metrics).register(registry);
     extractorThread.start();
     detector.start();
   }

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * Liveness and readiness endpoints served beside {@code /metrics}: {@code /healthz} answers 200
  * while the process serves HTTP, {@code /readyz} answers 200 when the role's readiness hook says it
  * is ready and 503 otherwise (also when the hook throws). Installed as the metrics server's default
- * handler, so every other path answers 404.
+ * handler: every other path goes to the optional {@code pages} handler (the live view), or answers
+ * 404 without one.
  */
 public final class HealthHandler implements HttpHandler {
   /** Liveness path. */
@@ -22,13 +23,24 @@ public final class HealthHandler implements HttpHandler {
   public static final String READINESS_PATH = "/readyz";
 
   private final BooleanSupplier readiness;
+  private final HttpHandler pages;
 
   /**
    * @param readiness the role's own readiness (called on the HTTP thread, so it must be cheap and
    *     thread-safe)
    */
   public HealthHandler(BooleanSupplier readiness) {
+    this(readiness, null);
+  }
+
+  /**
+   * @param readiness the role's own readiness (see {@link #HealthHandler(BooleanSupplier)})
+   * @param pages serves every path other than the health endpoints (and {@code /metrics}, which the
+   *     metrics server routes itself); {@code null} for none
+   */
+  public HealthHandler(BooleanSupplier readiness, HttpHandler pages) {
     this.readiness = Objects.requireNonNull(readiness, "readiness");
+    this.pages = pages;
   }
 
   /** A handler whose role is ready as soon as it serves HTTP. */
@@ -38,8 +50,12 @@ public final class HealthHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (pages != null && !LIVENESS_PATH.equals(path) && !READINESS_PATH.equals(path)) {
+      pages.handle(exchange);
+      return;
+    }
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
       switch (path) {
         case LIVENESS_PATH -> respond(exchange, 200, "ok\n");
         case READINESS_PATH -> {

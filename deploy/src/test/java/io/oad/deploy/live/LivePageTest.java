@@ -1,0 +1,99 @@
+package io.oad.deploy.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.deploy.MetricsServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The page and its event stream, served beside /metrics by the real metrics server. */
+class LivePageTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldServeThePageItsFilesAndTheHealthEndpointsOnTheMetricsPort() throws Exception {
+    LiveHub hub = new LiveHub(LiveHub.Options.defaults(0.25));
+    try (MetricsServer server =
+        MetricsServer.start(
+            new PrometheusRegistry(), "127.0.0.1", 0, () -> true, new LivePage(hub))) {
+      HttpResponse<String> page = get(server.port(), "/");
+      assertEquals(200, page.statusCode());
+      assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+      assertTrue(page.body().contains("<script src=\"live.js\">"), page.body());
+      assertTrue(get(server.port(), "/live.js").body().contains("new EventSource(\"events\")"));
+      assertEquals(200, get(server.port(), "/live.css").statusCode());
+      assertEquals(404, get(server.port(), "/nothing").statusCode());
+      assertEquals("ok\n", get(server.port(), "/healthz").body());
+      assertEquals(200, get(server.port(), "/readyz").statusCode());
+      assertTrue(get(server.port(), "/metrics").body().contains("jvm_memory_used_bytes"));
+    }
+  }
+
+  @Test
+  void shouldStreamPredictionsAsServerSentEventsUntilTheServerCloses() throws Exception {
+    LiveHub hub = new LiveHub(LiveHub.Options.defaults(0.25));
+    hub.accept(LiveHubTest.prediction("cam-a", 0, 1000, "walk"));
+    MetricsServer server =
+        MetricsServer.start(
+            new PrometheusRegistry(), "127.0.0.1", 0, () -> true, new LivePage(hub));
+    try {
+      HttpResponse<Stream<String>> events =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/events"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+      assertEquals(200, events.statusCode());
+      assertEquals(
+          "text/event-stream; charset=utf-8", events.headers().firstValue("Content-Type").get());
+      Iterator<String> lines = events.body().iterator();
+      assertEquals("retry: 2000", lines.next());
+      assertEquals("", lines.next());
+      assertEquals("event: hello", lines.next());
+      lines.next();
+      lines.next();
+      assertEquals("event: prediction", lines.next(), "the snapshot");
+      assertTrue(lines.next().contains("\"camera\":\"cam-a\""));
+      lines.next();
+      hub.accept(LiveHubTest.prediction("cam-b", 0, 1000, "jump"));
+      assertEquals("event: prediction", lines.next(), "a live frame");
+      assertTrue(lines.next().contains("\"action\":\"jump\""));
+      lines.next();
+      assertEquals(1, hub.viewers());
+      // closing the server ends the stream instead of leaving it hanging
+      CompletableFuture<Boolean> rest =
+          CompletableFuture.supplyAsync(
+              () -> {
+                while (lines.hasNext()) {
+                  lines.next();
+                }
+                return true;
+              });
+      server.close();
+      server = null;
+      assertTrue(rest.get(10, TimeUnit.SECONDS));
+      assertEquals(0, hub.viewers());
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}
