@@ -4,6 +4,9 @@ import io.oad.deploy.backbone.Backbones;
 import io.oad.deploy.live.LiveFeed;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
+import io.oad.deploy.models.ModelMetrics;
+import io.oad.deploy.models.ModelUpdates;
+import io.oad.deploy.models.ModelWatcher;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
@@ -11,7 +14,7 @@ import io.oad.extractor.Backbone;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.KafkaStreamsMetrics;
-import io.oad.topology.DetectorStepModel;
+import io.oad.topology.SwappableStepModel;
 import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -44,6 +47,22 @@ final class DetectCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Detector model archive (default: models/detector, else an untrained model).")
   Path model;
+
+  @Option(
+      names = "--model-dir",
+      paramLabel = "DIR",
+      description =
+          "Watch DIR for detector versions (subfolders with a model.json): the greatest name serves at"
+              + " start, a new or changed subfolder is loaded, checked and switched in between records"
+              + " while running; a broken one is refused (ERROR log, oad_model_reload_failures_total)"
+              + " and the serving model stays.")
+  Path modelDir;
+
+  @Option(
+      names = "--model-poll-ms",
+      defaultValue = "2000",
+      description = "How often --model-dir is scanned (default: ${DEFAULT-VALUE}).")
+  long modelPollMs;
 
   @Option(
       names = "--state-dir",
@@ -88,15 +107,33 @@ final class DetectCommand implements Callable<Integer> {
     applicationId =
         configOptions.pick("--application-id", applicationId, oad.detectApplicationId());
     bootstrap = configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers());
+    ModelMetrics modelMetrics = new ModelMetrics().register(registry);
+    ModelWatcher watcher = null;
+    Path initial = model;
+    if (modelDir != null) {
+      watcher =
+          new ModelWatcher(
+              ModelMetrics.ROLE_DETECTOR,
+              modelDir,
+              ModelUpdates.DETECTOR_MARKER,
+              modelMetrics,
+              Duration.ofMillis(modelPollMs));
+      initial = watcher.latest().orElse(model);
+    }
     Detector detector =
         Models.detector(
-            model,
+            initial,
             () -> {
               // only the untrained fallback needs it: the dimension the extractor's backbone makes
               try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
                 return backbone.dimension();
               }
             });
+    SwappableStepModel models = SwappableStepModel.of(detector);
+    modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, detector.modelId());
+    if (watcher != null) {
+      watcher.start(ModelUpdates.detector(models, () -> null));
+    }
     TopologyConfig config =
         TopologyConfig.builder()
             .properties(oad.kafkaProperties())
@@ -112,10 +149,7 @@ final class DetectCommand implements Callable<Integer> {
             ? new LiveHub(LiveHub.Options.defaults(1.0 / config.timing().stepsPerSecond()))
             : null;
     try (DetectorApp app =
-            new DetectorApp(
-                config,
-                () -> new DetectorStepModel(detector),
-                new DetectorMetrics().register(registry));
+            new DetectorApp(config, () -> models, new DetectorMetrics().register(registry));
         MetricsServer server =
             MetricsServer.start(
                 registry,
@@ -155,11 +189,15 @@ final class DetectCommand implements Callable<Integer> {
               + " running model "
               + detector.modelId()
               + " on "
-              + bootstrap);
+              + bootstrap
+              + (modelDir == null ? "" : ", watching " + modelDir + " for new versions"));
       done.await();
       return app.state() == KafkaStreams.State.ERROR ? 1 : 0;
     } finally {
-      detector.close();
+      if (watcher != null) {
+        watcher.close();
+      }
+      models.shutdown();
     }
   }
 }
