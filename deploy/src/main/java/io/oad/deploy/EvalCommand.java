@@ -153,8 +153,9 @@ final class EvalCommand implements Callable<Integer> {
     void print(PrintStream out, Detector detector) {
       out.printf(
           Locale.ROOT,
-          "model %s on %d videos, %d frames%n",
+          "model %s (%s) on %d videos, %d frames%n",
           detector.modelId(),
+          detector.config().variant().label(),
           scores.size(),
           result.evaluatedFrames());
       out.printf(

@@ -213,7 +213,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     OadtrVariant v = OadtrVariant.parse(variant);
     if (v != OadtrVariant.FULL) {
-      config.setModel(config.build().model().withVariant(v));
+      // a model id of its own: the variant computes another function than the full model
+      TrainConfig built = config.build();
+      config.setModel(built.model().withVariant(v)).optModelId(built.modelId() + "-" + v.label());
     }
     config.optSeed(seed).optResume(resume);
     TrainResult result = Trainer.train(config.build(), train, val, workDir.resolve("checkpoints"));

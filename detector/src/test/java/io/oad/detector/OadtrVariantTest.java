@@ -80,4 +80,13 @@ class OadtrVariantTest {
     int expected = 31 * TINY.hashCode() + "single-output".hashCode();
     assertEquals(expected, SINGLE.hashCode());
   }
+
+  @Test
+  void shouldRefuseToExportTheVariantAsAnOfficialConfig() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> io.oad.detector.weights.OfficialConfig.toJson(SINGLE));
+    assertTrue(e.getMessage().contains("single-output"), e.getMessage());
+  }
 }

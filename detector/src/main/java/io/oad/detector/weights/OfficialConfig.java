@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -60,6 +61,12 @@ public final class OfficialConfig {
 
   /** The official fields of {@code config}. */
   public static ObjectNode toJson(OadtrConfig config) {
+    if (config.variant() != OadtrVariant.FULL) {
+      throw new IllegalArgumentException(
+          "the official OadTR code has no "
+              + config.variant().label()
+              + " variant: its forward pass would compute another function with these weights");
+    }
     ObjectNode n = JSON.createObjectNode();
     n.put("enc_layers", config.window());
     n.put("dim_feature", config.featureDim());
