@@ -1,13 +1,19 @@
 package io.oad.deploy;
 
 import io.oad.deploy.backbone.Backbones;
+import io.oad.deploy.models.ModelMetrics;
+import io.oad.deploy.models.ModelUpdates;
+import io.oad.deploy.models.ModelWatcher;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.deploy.ops.PollTracker;
+import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
+import io.oad.extractor.TwoStreamBackbone;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,6 +67,40 @@ final class ExtractCommand implements Callable<Integer> {
   String transactionalId;
 
   @Option(
+      names = "--max-lag-ms",
+      defaultValue = "0",
+      description =
+          "Drop policy: a frame captured more than this many ms ago when its batch is about to be"
+              + " embedded is dropped (counted in oad_extractor_frames_dropped_total{camera,reason},"
+              + " offset committed; the detector sees a missing step); 0 = off, every frame is"
+              + " embedded however late (default: ${DEFAULT-VALUE}; e.g. 2000 for live cameras).")
+  long maxLagMs;
+
+  @Option(
+      names = "--lag-sample-every",
+      defaultValue = "1",
+      description =
+          "With --max-lag-ms: keep every k-th lagging frame per camera instead of dropping them all"
+              + " (default: ${DEFAULT-VALUE} = drop all).")
+  int lagSampleEvery;
+
+  @Option(
+      names = "--backbone-dir",
+      paramLabel = "DIR",
+      description =
+          "Watch DIR for backbone versions (subfolders with a backbone.json): the greatest name serves"
+              + " at start, a new or changed subfolder is loaded, checked and switched in between"
+              + " batches; a broken one is refused (ERROR log, oad_model_reload_failures_total) and the"
+              + " serving backbone stays. Every embedding names its backbone.")
+  Path backboneDir;
+
+  @Option(
+      names = "--model-poll-ms",
+      defaultValue = "2000",
+      description = "How often --backbone-dir is scanned (default: ${DEFAULT-VALUE}).")
+  long modelPollMs;
+
+  @Option(
       names = "--metrics-port",
       defaultValue = "9401",
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
@@ -80,18 +120,40 @@ final class ExtractCommand implements Callable<Integer> {
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
             .optMaxWait(Duration.ofMillis(maxWaitMs))
+            .optMaxLag(Duration.ofMillis(maxLagMs))
+            .optLagSampleEvery(lagSampleEvery)
             .optTransactionalId(transactionalId)
             .build();
     PollTracker polls = new PollTracker(Duration.ofSeconds(30));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    ModelMetrics modelMetrics = new ModelMetrics().register(registry);
+    ModelWatcher watcher =
+        backboneDir == null
+            ? null
+            : new ModelWatcher(
+                ModelMetrics.ROLE_EXTRACTOR,
+                backboneDir,
+                ModelUpdates.BACKBONE_MARKER,
+                modelMetrics,
+                Duration.ofMillis(modelPollMs));
+    Path initial = watcher == null ? null : watcher.latest().orElse(null);
+    Backbone backbone =
+        initial != null
+            ? TwoStreamBackbone.load(initial)
+            : Backbones.defaultBackbone(Models.home());
+    modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, backbone.id());
     try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port, polls);
+        ModelWatcher closesWatcher = watcher;
         ExtractorService service =
             new ExtractorService(
                 config,
-                Backbones.defaultBackbone(Models.home()),
+                backbone,
                 new ExtractorMetrics().register(registry),
                 polls.track(new KafkaConsumer<>(config.consumerProperties())),
                 new KafkaProducer<>(config.producerProperties()))) {
+      if (watcher != null) {
+        watcher.start(ModelUpdates.backbone(service));
+      }
       Thread worker = new Thread(service, "oad-extractor");
       Runtime.getRuntime().addShutdownHook(new Thread(service::close));
       worker.start();

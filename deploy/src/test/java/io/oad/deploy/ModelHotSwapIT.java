@@ -54,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class ModelHotSwapIT {
-  private static final int DIM = 128;
+  private static final OadtrConfig CONFIG = OadtrConfig.tiny();
+  private static final int DIM = CONFIG.featureDim();
+  private static final List<String> CLASSES = List.of("background", "a", "b", "c", "d");
   private static final long STEP_MS = 250;
   private static final String CAMERA = "cam-swap";
 
@@ -62,11 +64,11 @@ class ModelHotSwapIT {
 
   @Test
   void shouldSwitchModelsAtOneStepWithoutGapsAndRefuseABrokenArchive() throws Exception {
-    OadtrConfig config = Models.shippedConfig(DIM);
+    OadtrConfig config = CONFIG;
     Path modelDir = Files.createDirectories(tmp.resolve("models"));
     String v1;
     String v2;
-    try (Detector first = Detector.create(config, Models.WEIZMANN_CLASSES, 1)) {
+    try (Detector first = Detector.create(config, CLASSES, 1)) {
       first.save(modelDir.resolve("v001"));
       v1 = first.modelId();
     }
@@ -105,7 +107,7 @@ class ModelHotSwapIT {
         await(() -> reader.read().size() >= 20, "predictions of the first version");
 
         // a new version: another training (seed), saved under a temporary name, then renamed
-        try (Detector second = Detector.create(config, Models.WEIZMANN_CLASSES, 2)) {
+        try (Detector second = Detector.create(config, CLASSES, 2)) {
           second.save(modelDir.resolve("v002.tmp"));
           v2 = second.modelId();
         }
