@@ -94,11 +94,13 @@ final class StreamChecks {
 
   /**
    * Action events: none twice, and per camera and action they alternate started, ended, started…
-   * with each end naming its start (a lost or repeated event breaks the alternation).
+   * with each end naming its start, and a camera is not reported offline twice without coming back
+   * online (a lost or repeated event breaks the alternation).
    */
   static void assertEventsNeitherDuplicatedNorMissing(List<ActionEvent> events) {
     Set<ActionEvent> seen = new HashSet<>();
     Map<String, ActionEvent> open = new HashMap<>();
+    Set<String> offline = new HashSet<>();
     for (ActionEvent ev : events) {
       assertTrue(seen.add(ev), "duplicate event " + ev);
       String key = ev.camera() + "/" + ev.action();
@@ -110,6 +112,9 @@ final class StreamChecks {
           assertTrue(start != null, "ended without a start: " + ev);
           assertEquals(start.startTimeMs(), ev.startTimeMs(), "end names its start: " + ev);
         }
+        case CAMERA_OFFLINE ->
+            assertTrue(offline.add(ev.camera()), "offline twice without coming back online: " + ev);
+        case CAMERA_ONLINE -> offline.remove(ev.camera());
         default -> {}
       }
     }
