@@ -7,6 +7,9 @@ import io.oad.contract.Topics;
 import io.oad.deploy.backbone.Backbones;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
+import io.oad.deploy.models.ModelMetrics;
+import io.oad.deploy.models.ModelRollout;
+import io.oad.deploy.models.ModelWatcher;
 import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
@@ -120,6 +123,24 @@ final class DemoCommand implements Callable<Integer> {
   Path model;
 
   @Option(
+      names = "--model-dir",
+      paramLabel = "DIR",
+      description =
+          "Watch DIR for model versions while running: subfolders with a model.json (detector"
+              + " archives) and with a backbone.json (backbones); the greatest name of each kind serves"
+              + " at start, a new one is checked and switched in, a broken one is refused and the"
+              + " serving one stays.")
+  Path modelDir;
+
+  @Option(
+      names = "--max-lag-ms",
+      defaultValue = "0",
+      description =
+          "Extractor drop policy: frames captured more than this many ms ago when about to be"
+              + " embedded are dropped and counted; 0 = off (default: ${DEFAULT-VALUE}).")
+  long maxLagMs;
+
+  @Option(
       names = "--data",
       defaultValue = "data/demo",
       description =
@@ -159,14 +180,31 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("metrics http://127.0.0.1:%d/metrics%n", metrics.port());
         out.printf("live    http://127.0.0.1:%d/%n", metrics.port());
       }
-      Backbone backbone = Backbones.defaultBackbone(Models.home());
+      ModelMetrics modelMetrics = new ModelMetrics().register(registry);
+      ModelRollout rollout =
+          modelDir == null
+              ? null
+              : new ModelRollout(modelDir, modelMetrics, ModelWatcher.DEFAULT_INTERVAL);
+      Backbone backbone =
+          rollout == null
+              ? Backbones.defaultBackbone(Models.home())
+              : rollout.initialBackbone(() -> Backbones.defaultBackbone(Models.home()));
+      Path detector = rollout == null ? model : rollout.initialDetector(model);
       try (Pipeline pipeline =
-          new Pipeline(
-              kafka.bootstrapServers(),
-              data.resolve("streams"),
-              backbone,
-              Models.detector(model, backbone.dimension()),
-              registry)) {
+              new Pipeline(
+                  kafka.bootstrapServers(),
+                  data.resolve("streams"),
+                  backbone,
+                  Models.detector(detector, backbone.dimension()),
+                  registry,
+                  b -> b.optMaxLag(Duration.ofMillis(maxLagMs)));
+          ModelRollout watching = rollout) {
+        if (watching != null) {
+          watching.start(pipeline.models(), pipeline.extractor());
+        } else {
+          modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, pipeline.models().modelId());
+          modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, pipeline.extractor().backboneId());
+        }
         pipeline.awaitRunning(Duration.ofSeconds(60));
         out.printf(
             "model   %s (%d classes, window %d steps)%n",

@@ -7,13 +7,13 @@ import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.DetectorStepModel;
 import io.oad.topology.KafkaStreamsMetrics;
+import io.oad.topology.SwappableStepModel;
 import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -32,6 +32,7 @@ public final class Pipeline implements AutoCloseable {
   private final Thread extractorThread;
   private final DetectorApp detector;
   private final Detector model;
+  private final SwappableStepModel models;
 
   /**
    * Builds and starts both roles.
@@ -45,6 +46,20 @@ public final class Pipeline implements AutoCloseable {
       Backbone backbone,
       Detector model,
       PrometheusRegistry registry) {
+    this(bootstrap, stateDir, backbone, model, registry, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with settings of the extractor on top of the defaults (e.g. the drop policy, {@link
+   * ExtractorConfig.Builder#optMaxLag}).
+   */
+  public Pipeline(
+      String bootstrap,
+      Path stateDir,
+      Backbone backbone,
+      Detector model,
+      PrometheusRegistry registry,
+      UnaryOperator<ExtractorConfig.Builder> extractorSettings) {
     if (model.config().featureDim() != backbone.dimension()) {
       throw new IllegalArgumentException(
           "model "
@@ -62,7 +77,9 @@ public final class Pipeline implements AutoCloseable {
     ExtractorMetrics extractorMetrics = new ExtractorMetrics().register(registry);
     this.extractor =
         new ExtractorService(
-            ExtractorConfig.builder().setBootstrapServers(bootstrap).build(),
+            extractorSettings
+                .apply(ExtractorConfig.builder().setBootstrapServers(bootstrap))
+                .build(),
             backbone,
             extractorMetrics);
     this.extractorThread = new Thread(extractor, "oad-extractor");
@@ -73,8 +90,8 @@ public final class Pipeline implements AutoCloseable {
             .stateDir(stateDir)
             .commitIntervalMs(100)
             .build();
-    Supplier<DetectorStepModel> models = () -> new DetectorStepModel(model);
-    this.detector = new DetectorApp(config, models, detectorMetrics);
+    this.models = SwappableStepModel.of(model);
+    this.detector = new DetectorApp(config, () -> models, detectorMetrics);
     new KafkaStreamsMetrics(detector.streams()::metrics).register(registry);
     extractorThread.start();
     detector.start();
@@ -96,9 +113,19 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** The detector model in use. */
+  /** The detector model the pipeline started with (a hot swap replaces and closes it). */
   public Detector model() {
     return model;
+  }
+
+  /** The topology's model, whose version {@link SwappableStepModel#swap} replaces while running. */
+  public SwappableStepModel models() {
+    return models;
+  }
+
+  /** The extractor, whose backbone {@link ExtractorService#swapBackbone} replaces while running. */
+  public ExtractorService extractor() {
+    return extractor;
   }
 
   @Override
@@ -110,6 +137,6 @@ public final class Pipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     detector.close(Duration.ofSeconds(10));
-    model.close();
+    models.shutdown();
   }
 }
