@@ -2,16 +2,25 @@ package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
+import io.oad.ingest.CameraSupervisor;
+import io.oad.ingest.ConnectionEvents;
+import io.oad.ingest.ConnectionListener;
 import io.oad.ingest.IngestException;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
 import io.oad.ingest.IngestResult;
 import io.oad.ingest.VideoIngestor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,19 +29,30 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code oad ingest}: reads one camera's video (files played back to back, or a stream URL) into
- * {@code oad.frames}.
+ * {@code oad.frames}; or, with {@code --cameras FILE}, every camera of a watched camera file, each
+ * on its own thread, reconnecting streams forever and picking up changes to the file while running.
  */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
     description =
-        "Read video (files or rtsp/http URLs) for one camera, sample it, encode JPEG, publish to oad.frames.")
+        "Read video (files or rtsp/http URLs) for one camera, or for every camera of a watched"
+            + " camera file (--cameras), sample it, encode JPEG, publish to oad.frames.")
 final class IngestCommand implements Callable<Integer> {
   @Parameters(
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "FILE|URL",
-      description = "Sources, played back to back as one camera.")
+      description = "Sources, played back to back as one camera (not with --cameras).")
   List<String> sources;
+
+  @Option(
+      names = "--cameras",
+      paramLabel = "FILE",
+      description =
+          "Camera file (camera.<id>.url / .fps / .size / .loop / .realtime = ...): one thread per"
+              + " camera, the file re-read every second and changes applied while running;"
+              + " streams reconnect forever; offline/online reported on oad.events.")
+  Path cameras;
 
   @Option(
       names = {"-b", "--bootstrap"},
@@ -42,8 +62,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--camera"},
-      required = true,
-      description = "Camera id (the record key).")
+      description = "Camera id (the record key); required unless --cameras.")
   String camera;
 
   @Option(
@@ -67,6 +86,27 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--loop", description = "Repeat the files forever.")
   boolean loop;
 
+  @Option(
+      names = "--stall-timeout-ms",
+      defaultValue = "5000",
+      description =
+          "A stream that delivers no data for this long is closed and reopened"
+              + " (default: ${DEFAULT-VALUE}).")
+  int stallTimeoutMs;
+
+  @Option(
+      names = "--reconnect-max-ms",
+      defaultValue = "30000",
+      description =
+          "Longest reconnect delay; delays start at 500 ms and double, with jitter"
+              + " (default: ${DEFAULT-VALUE}).")
+  long reconnectMaxMs;
+
+  @Option(
+      names = "--no-connection-events",
+      description = "With --cameras: do not publish CAMERA_OFFLINE/ONLINE to oad.events.")
+  boolean noConnectionEvents;
+
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
@@ -79,20 +119,37 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException, InterruptedException {
     String[] wh = size.toLowerCase(Locale.ROOT).split("x");
     if (wh.length != 2) {
       throw new IllegalArgumentException("--size must look like 160x120, got '" + size + "'");
+    }
+    int width = Integer.parseInt(wh[0]);
+    int height = Integer.parseInt(wh[1]);
+    if (cameras != null) {
+      if (camera != null || (sources != null && !sources.isEmpty())) {
+        throw new IllegalArgumentException(
+            "--cameras FILE replaces -c and the sources: give one or the other");
+      }
+      return runCameras(width, height);
+    }
+    if (camera == null || sources == null || sources.isEmpty()) {
+      throw new IllegalArgumentException(
+          "give -c CAMERA and at least one FILE|URL, or --cameras FILE");
     }
     IngestOptions options =
         IngestOptions.builder()
             .setCameraId(camera)
             .setSources(sources)
             .optTargetFps(fps)
-            .optSize(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]))
+            .optSize(width, height)
             .optRealtime(realtime)
             .optLoop(loop)
             .optShowProgress(!noProgress)
+            .optReconnect(true) // streams only: a live camera is reopened until Ctrl-C
+            .optStallTimeoutMs(stallTimeoutMs)
+            .optReconnectBackoff(
+                Math.min(IngestOptions.DEFAULT_RECONNECT_FIRST_MS, reconnectMaxMs), reconnectMaxMs)
             .build();
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestMetrics metrics = new IngestMetrics().register(registry);
@@ -120,5 +177,72 @@ final class IngestCommand implements Callable<Integer> {
       System.err.println("oad ingest: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * Runs every camera of the camera file until the process is stopped (SIGTERM / Ctrl-C). The
+   * command-line --fps and --size are the defaults for cameras that do not set them; cameras are
+   * paced live (files at capture speed) unless they say {@code realtime = false}.
+   */
+  private int runCameras(int width, int height) throws IOException, InterruptedException {
+    if (!Files.isRegularFile(cameras)) {
+      throw new IllegalArgumentException("camera file not found: " + cameras);
+    }
+    IngestOptions.Builder check = defaults(width, height);
+    check.setCameraId("check").addSource("check.avi").build(); // flags wrong before Kafka starts
+    PrometheusRegistry registry = new PrometheusRegistry();
+    IngestMetrics metrics = new IngestMetrics().register(registry);
+    OadConfig oad = configOptions.load();
+    Properties producerProps =
+        VideoIngestor.producerProperties(
+            configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()));
+    producerProps.putAll(oad.kafkaClientProperties("producer."));
+    int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                stopped.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "oad-ingest-shutdown");
+    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
+      ConnectionListener events =
+          noConnectionEvents ? ConnectionListener.none() : new ConnectionEvents(producer);
+      try (CameraSupervisor supervisor = new CameraSupervisor(producer, metrics, events)) {
+        CameraSupervisor.Changes started =
+            supervisor.watch(cameras, () -> defaults(width, height), Duration.ofSeconds(1));
+        System.err.printf(
+            Locale.ROOT,
+            "oad ingest: %d cameras from %s %s; watching the file for changes (Ctrl-C stops)%n",
+            started.added().size(),
+            cameras,
+            started.added());
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+      } finally {
+        producer.flush();
+      }
+      return 0;
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private IngestOptions.Builder defaults(int width, int height) {
+    return IngestOptions.builder()
+        .optTargetFps(fps)
+        .optSize(width, height)
+        .optRealtime(true)
+        .optReconnect(true)
+        .optStallTimeoutMs(stallTimeoutMs)
+        .optReconnectBackoff(
+            Math.min(IngestOptions.DEFAULT_RECONNECT_FIRST_MS, reconnectMaxMs), reconnectMaxMs);
   }
 }
