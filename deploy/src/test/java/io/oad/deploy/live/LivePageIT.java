@@ -78,6 +78,7 @@ class LivePageIT {
     assertTrue(
         Files.isDirectory(clips), "Weizmann clips not found at " + clips + " (set -Doad.shared)");
     Path log = tmp.resolve("demo.log");
+    long t0 = System.nanoTime();
     Process demo = startDemo(clips, log);
     Map<Long, String> predicted = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -91,6 +92,7 @@ class LivePageIT {
       String bootstrap = waitForLine(demo, log, "broker  (\\S+) ");
       reader = new Thread(() -> readPredictions(bootstrap, predicted, stop), "test-reader");
       reader.start();
+      progress(t0, "demo serves " + url);
       try (HeadlessChromium browser = HeadlessChromium.open(url, tmp.resolve("chromium"))) {
         Set<String> shown = new LinkedHashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
@@ -110,6 +112,7 @@ class LivePageIT {
           }
           Thread.sleep(250);
         }
+        progress(t0, readings.size() + " readings, shown " + shown);
         browser.screenshot(screenshot);
       }
       // the page's reader and the test's read the same committed records; let the test's catch up
@@ -132,6 +135,7 @@ class LivePageIT {
       }
     }
     String demoLog = Files.readString(log);
+    progress(t0, "demo stopped");
 
     assertTrue(!readings.isEmpty(), "the page never showed " + CAMERA + ":\n" + tail(demoLog));
     List<String> sequenceOfActions = new ArrayList<>();
@@ -266,6 +270,11 @@ class LivePageIT {
   private static Path buildDir() throws Exception {
     return Path.of(LivePageIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .getParent();
+  }
+
+  private static void progress(long t0, String what) {
+    System.out.printf(
+        java.util.Locale.ROOT, "LivePageIT %6.1f s: %s%n", (System.nanoTime() - t0) / 1e9, what);
   }
 
   private static String tail(String text) {
