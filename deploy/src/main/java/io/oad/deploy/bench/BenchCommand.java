@@ -41,6 +41,35 @@ public final class BenchCommand implements Callable<Integer> {
   boolean jmh;
 
   @Option(
+      names = "--overload",
+      description =
+          "Run the overload experiment instead: --cameras cameras at --fps for --seconds, once without and"
+              + " once with the extractor's drop policy (--max-lag-ms, --lag-sample-every), each on a fresh"
+              + " in-process broker; prints frames, drop rate, predictions and latency p50/p95/p99 per"
+              + " --interval seconds. E.g. --overload --cameras 64 --fps 5 --seconds 60.")
+  boolean overload;
+
+  @Option(
+      names = "--max-lag-ms",
+      defaultValue = "2000",
+      description = "Lag bound of the drop policy in --overload (default: ${DEFAULT-VALUE}).")
+  long maxLagMs;
+
+  @Option(
+      names = "--lag-sample-every",
+      defaultValue = "1",
+      description =
+          "With --overload: keep every k-th lagging frame per camera instead of dropping all"
+              + " (default: ${DEFAULT-VALUE}).")
+  int lagSampleEvery;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "10",
+      description = "Seconds per reported interval in --overload (default: ${DEFAULT-VALUE}).")
+  int interval;
+
+  @Option(
       names = "--out",
       defaultValue = "data/bench.json",
       paramLabel = "FILE",
@@ -169,6 +198,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (jmh) {
       return JmhRunner.run(System.out);
     }
+    if (overload) {
+      return overload(Path.of(System.getProperty("oad.home", ".")), System.out);
+    }
     validate();
     PrintStream console = System.out;
     Path home = Path.of(System.getProperty("oad.home", "."));
@@ -222,6 +254,27 @@ public final class BenchCommand implements Callable<Integer> {
     report.write(out);
     console.println();
     console.println("wrote " + out);
+    return 0;
+  }
+
+  private int overload(Path home, PrintStream console) throws Exception {
+    console.println("overload: preparing camera frames...");
+    List<List<JpegFrame>> clipFrames =
+        WeizmannJpegs.clips(clipsDir(home), Math.min(24, cameras), fps);
+    OverloadBench bench =
+        new OverloadBench(
+            new OverloadBench.Settings(
+                cameras, fps, seconds, interval, maxLagMs, lagSampleEvery, data));
+    List<OverloadBench.Run> runs =
+        bench.run(
+            clipFrames,
+            () -> BenchModels.serviceBackbone(home),
+            dim -> BenchModels.shipped(home, model, dim),
+            console);
+    Path json = out.resolveSibling("overload.json");
+    OverloadBench.write(runs, json);
+    console.println();
+    console.println("wrote " + json);
     return 0;
   }
 
