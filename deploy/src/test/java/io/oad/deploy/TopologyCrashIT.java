@@ -18,10 +18,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly once through a crash: the detector topology runs as a separate process ({@code oad
  * detect}), is killed with SIGKILL in the middle of a live stream and started again; read
  * committed, {@code oad.predictions} then holds exactly one prediction per step, none lost and none
- * duplicated.
+ * duplicated. Batching across cameras is on, with steps waiting in the batch across commits, so the
+ * restarted detector must predict the steps its store still holds as not predicted.
  */
 @Tag("integration")
 class TopologyCrashIT {
@@ -55,6 +62,9 @@ class TopologyCrashIT {
       Thread extractorThread = new Thread(extractor, "test-extractor");
       extractorThread.start();
       Process detector = startDetector(bootstrap, "first");
+      // on a busy machine the detector JVM takes a while to start: the stream must not be over
+      // before it takes part
+      awaitDetectorAssigned(bootstrap, Duration.ofSeconds(120));
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
@@ -70,7 +80,11 @@ class TopologyCrashIT {
 
         waitForPredictions(bootstrap, 12, Duration.ofSeconds(90));
         detector.destroyForcibly().waitFor();
-        assertTrue(!ingest.isDone(), "the stream must still be running when the detector dies");
+        assertTrue(
+            !ingest.isDone(),
+            () ->
+                "the stream must still be running when the detector dies; its log:\n"
+                    + logTail("first"));
         detector = startDetector(bootstrap, "second");
 
         long published = ingest.get().framesPublished();
@@ -107,6 +121,47 @@ class TopologyCrashIT {
         "the detector produced fewer than " + n + " predictions in " + timeout);
   }
 
+  /** The last lines of a detector's log, for failure messages. */
+  private String logTail(String name) {
+    try {
+      List<String> lines = Files.readAllLines(tmp.resolve("detect-" + name + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Waits until the detector's consumer group is stable with the embeddings assigned. */
+  private static void awaitDetectorAssigned(String bootstrap, Duration timeout) throws Exception {
+    String group = Pipeline.TOPOLOGY_GROUP;
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        ConsumerGroupDescription d;
+        try {
+          d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+            throw e;
+          }
+          d = null; // not created yet
+        }
+        boolean assigned =
+            d != null
+                && d.groupState() == GroupState.STABLE
+                && d.members().stream()
+                    .flatMap(m -> m.assignment().topicPartitions().stream())
+                    .anyMatch(tp -> tp.topic().equals(Topics.EMBEDDINGS));
+        if (assigned) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("the detector did not join its group within " + timeout);
+  }
+
   /** {@code oad detect} in its own JVM, with the same classpath as this test. */
   private Process startDetector(String bootstrap, String name) throws Exception {
     Path log = tmp.resolve("detect-" + name + ".log");
@@ -130,6 +185,9 @@ class TopologyCrashIT {
     pb.environment().put("OPT_OUT_TRACKING", "true");
     // a killed member must leave the group quickly for the restarted one to take its partitions
     pb.environment().put("OAD_KAFKA_SESSION_TIMEOUT_MS", "6000");
+    // batching on (the default) with a wait longer than a step: a step waits in the batch until
+    // the next frame, so nearly every commit, and so the kill, finds a step not yet predicted
+    pb.environment().put("OAD_KAFKA_OAD_DETECT_BATCH_MAX_WAIT_MS", "400");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Files.createDirectories(tmp.resolve("home"));
     return pb.start();

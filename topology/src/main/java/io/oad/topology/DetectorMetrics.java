@@ -188,12 +188,26 @@ public final class DetectorMetrics {
 
   /** Model calls made so far (the count of {@link #BATCH_SIZE}), for tests and benchmarks. */
   public long batchCount() {
-    return batchSize.collect().getDataPoints().get(0).getCount();
+    var points = batchSize.collect().getDataPoints();
+    return points.isEmpty() ? 0 : points.get(0).getCount();
+  }
+
+  /** Seconds spent in model calls so far (the sum of {@link #INFERENCE_SECONDS}). */
+  public double inferenceSeconds() {
+    var points = inference.collect().getDataPoints();
+    return points.isEmpty() ? 0 : points.get(0).getSum();
+  }
+
+  /** Seconds steps waited in batches so far (the sum of {@link #BATCH_WAIT_SECONDS}). */
+  public double batchWaitSeconds() {
+    var points = batchWait.collect().getDataPoints();
+    return points.isEmpty() ? 0 : points.get(0).getSum();
   }
 
   /** Steps scored so far (the sum of {@link #BATCH_SIZE}), for tests and benchmarks. */
   public long batchedSteps() {
-    return Math.round(batchSize.collect().getDataPoints().get(0).getSum());
+    var points = batchSize.collect().getDataPoints();
+    return points.isEmpty() ? 0 : Math.round(points.get(0).getSum());
   }
 
   /** Counts one dropped or dead-lettered embedding. */

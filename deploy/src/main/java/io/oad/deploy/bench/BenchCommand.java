@@ -1,5 +1,6 @@
 package io.oad.deploy.bench;
 
+import io.oad.topology.DetectBatching;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,30 @@ public final class BenchCommand implements Callable<Integer> {
   int seconds;
 
   @Option(
+      names = "--steps-per-second",
+      defaultValue = "4",
+      description =
+          "Model steps per second of the topology end to end; one prediction per camera and step"
+              + " (default: ${DEFAULT-VALUE}).")
+  double stepsPerSecond;
+
+  @Option(
+      names = "--detect-batch",
+      split = ",",
+      defaultValue = "32",
+      description =
+          "Largest batch of the topology end to end, across cameras; several values (e.g. 1,32) run"
+              + " the end-to-end part once each and report the speed-up over the first"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<Integer> detectBatches;
+
+  @Option(
+      names = "--detect-wait-ms",
+      defaultValue = "20",
+      description = "Longest a step waits for its batch end to end (default: ${DEFAULT-VALUE}).")
+  long detectWaitMs;
+
+  @Option(
       names = "--clips",
       paramLabel = "DIR",
       description =
@@ -241,15 +266,29 @@ public final class BenchCommand implements Callable<Integer> {
       console.println("end to end: preparing camera frames, starting broker and pipeline...");
       List<List<JpegFrame>> clipFrames =
           WeizmannJpegs.clips(clipsDir(home), Math.min(24, 2 * cameras), fps);
-      EndToEndBench bench =
-          new EndToEndBench(new EndToEndBench.Settings(cameras, fps, seconds, data));
-      report.endToEnd(
-          bench.run(
-              clipFrames,
-              BenchModels.serviceBackbone(home),
-              dim -> BenchModels.shipped(home, model, dim),
-              console),
-          console);
+      List<EndToEndBench.Result> runs = new ArrayList<>();
+      for (int batch : detectBatches) {
+        EndToEndBench bench =
+            new EndToEndBench(
+                new EndToEndBench.Settings(
+                    cameras,
+                    fps,
+                    seconds,
+                    data,
+                    stepsPerSecond,
+                    new DetectBatching(batch, batch == 1 ? 0 : detectWaitMs)));
+        EndToEndBench.Result r =
+            bench.run(
+                clipFrames,
+                BenchModels.serviceBackbone(home),
+                dim -> BenchModels.shipped(home, model, dim),
+                console);
+        report.endToEnd(r, console);
+        runs.add(r);
+      }
+      if (runs.size() > 1) {
+        report.endToEndComparison(runs, console);
+      }
     }
     report.write(out);
     console.println();
@@ -292,6 +331,10 @@ public final class BenchCommand implements Callable<Integer> {
     positive("--batches", batches);
     positive("--threads", threads);
     positive("--extractor-batches", extractorBatches);
+    positive("--detect-batch", detectBatches);
+    if (detectWaitMs < 0 || !(stepsPerSecond > 0)) {
+      throw new IllegalArgumentException("--detect-wait-ms must be >= 0, --steps-per-second > 0");
+    }
     if (extractorFrames < 1 || matmul < 1) {
       throw new IllegalArgumentException("--extractor-frames and --matmul must be >= 1");
     }
@@ -333,6 +376,9 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("cameras", cameras);
     s.put("fps", fps);
     s.put("seconds", seconds);
+    s.put("stepsPerSecond", stepsPerSecond);
+    s.put("detectBatches", detectBatches);
+    s.put("detectWaitMs", detectWaitMs);
     return s;
   }
 }

@@ -92,15 +92,23 @@ final class BenchReport {
     }
   }
 
+  @SuppressWarnings("unchecked")
   void endToEnd(EndToEndBench.Result r, PrintStream out) {
-    root.put("endToEnd", r);
+    if (!root.containsKey("endToEnd")) {
+      root.put("endToEnd", r); // the first run; every run is in endToEndRuns
+    }
+    ((List<Object>) root.computeIfAbsent("endToEndRuns", k -> new java.util.ArrayList<>())).add(r);
     out.println();
     out.printf(
         Locale.ROOT,
-        "END TO END (broker + extractor + topology in this JVM; %d cameras x %.1f fps, %d s)%n",
+        "END TO END (broker + extractor + topology in this JVM; %d cameras x %.1f fps, %d s,"
+            + " %.1f steps/s; detector batches <= %d, wait <= %d ms)%n",
         r.cameras(),
         r.fps(),
-        r.seconds());
+        r.seconds(),
+        r.stepsPerSecond(),
+        r.batches().maxBatch(),
+        r.batches().maxWaitMs());
     out.printf(
         Locale.ROOT,
         "  frames published       %d (%.1f/s, %d failed)%n",
@@ -115,6 +123,24 @@ final class BenchReport {
         r.predictionsPerSecond(),
         r.predictionsAfterDrain(),
         r.drainSeconds());
+    out.printf(
+        Locale.ROOT,
+        "  needed                 %.1f predictions/s (one per camera and step): %s%n",
+        r.neededPredictionsPerSecond(),
+        r.predictionsPerSecond() >= 0.98 * r.neededPredictionsPerSecond()
+            ? "sustained"
+            : "NOT sustained");
+    EndToEndBench.Batches b = r.batches();
+    out.printf(
+        Locale.ROOT,
+        "  detector batches       %d model calls for %d steps: mean batch %.2f, %.2f ms per call,"
+            + " %.2f ms per prediction, mean wait in batch %.1f ms%n",
+        b.modelCalls(),
+        b.stepsScored(),
+        b.meanBatch(),
+        b.inferenceMsPerCall(),
+        b.inferenceMsPerStep(),
+        b.meanWaitMs());
     out.printf(
         Locale.ROOT,
         "  capture->reader ms     p50 %.0f  p95 %.0f  p99 %.0f  max %.0f%n",
@@ -141,6 +167,50 @@ final class BenchReport {
         mib(r.rssBytesPipelineIdle()),
         mib(r.rssBytesEnd()),
         mib(r.rssBytesPerCamera()));
+  }
+
+  /** Compares the end-to-end runs with the first (e.g. batch 1 against batching across cameras). */
+  void endToEndComparison(List<EndToEndBench.Result> runs, PrintStream out) {
+    EndToEndBench.Result base = runs.get(0);
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    out.println();
+    out.printf(
+        "END TO END by detector batch (speed-up over max batch %d)%n", base.batches().maxBatch());
+    out.printf(
+        "  %9s %10s %12s %12s %10s %10s %10s%n",
+        "max batch", "mean batch", "ms/pred", "speed-up", "pred/s", "p99 ms", "lag end");
+    for (EndToEndBench.Result r : runs) {
+      double speedUp =
+          r.batches().inferenceMsPerStep() > 0
+              ? base.batches().inferenceMsPerStep() / r.batches().inferenceMsPerStep()
+              : 0;
+      long lagEnd =
+          r.lag().stream()
+              .filter(l -> l.group().equals(io.oad.deploy.Pipeline.TOPOLOGY_GROUP))
+              .mapToLong(EndToEndBench.Lag::end)
+              .findFirst()
+              .orElse(-1);
+      out.printf(
+          Locale.ROOT,
+          "  %9d %10.2f %12.3f %11.2fx %10.1f %10.0f %10d%n",
+          r.batches().maxBatch(),
+          r.batches().meanBatch(),
+          r.batches().inferenceMsPerStep(),
+          speedUp,
+          r.predictionsPerSecond(),
+          r.endToEndMs().p99(),
+          lagEnd);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("maxBatch", r.batches().maxBatch());
+      row.put("meanBatch", r.batches().meanBatch());
+      row.put("inferenceMsPerPrediction", r.batches().inferenceMsPerStep());
+      row.put("detectorSpeedUp", speedUp);
+      row.put("predictionsPerSecond", r.predictionsPerSecond());
+      row.put("p99EndToEndMs", r.endToEndMs().p99());
+      row.put("topologyLagEnd", lagEnd);
+      rows.add(row);
+    }
+    root.put("endToEndByBatch", rows);
   }
 
   /** Writes the JSON, creating the parent folder. */

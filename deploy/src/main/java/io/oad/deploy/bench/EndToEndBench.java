@@ -5,7 +5,16 @@ import io.oad.deploy.EmbeddedKafka;
 import io.oad.deploy.Pipeline;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
+import io.oad.extractor.ExtractorConfig;
+import io.oad.extractor.ExtractorMetrics;
+import io.oad.extractor.ExtractorService;
 import io.oad.ingest.VideoIngestor;
+import io.oad.topology.DetectBatching;
+import io.oad.topology.DetectorApp;
+import io.oad.topology.DetectorMetrics;
+import io.oad.topology.DetectorStepModel;
+import io.oad.topology.TopologyConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -25,22 +34,83 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 /**
  * Part 3 of {@code oad bench}: the whole service in this JVM (in-process broker, extractor,
  * topology) fed by simulated cameras in real time; measures sustained throughput, consumer lag,
- * capture-to-prediction latency and memory.
+ * capture-to-prediction latency, memory, and the batches the topology formed across cameras.
  */
 final class EndToEndBench {
-  /** Settings of a run. */
-  record Settings(int cameras, double fps, int seconds, Path dataDir) {
+  /**
+   * Settings of a run.
+   *
+   * @param stepsPerSecond the topology's model steps per second ({@code oad.steps.per.second})
+   * @param batching the topology's batching across cameras
+   */
+  record Settings(
+      int cameras,
+      double fps,
+      int seconds,
+      Path dataDir,
+      double stepsPerSecond,
+      DetectBatching batching) {
     /** Validates the settings. */
     Settings {
-      if (cameras < 1 || !(fps > 0) || seconds < 1) {
+      if (cameras < 1 || !(fps > 0) || seconds < 1 || !(stepsPerSecond > 0)) {
         throw new IllegalArgumentException(
-            "need cameras >= 1, fps > 0, seconds >= 1; got "
+            "need cameras >= 1, fps > 0, seconds >= 1, steps per second > 0; got "
                 + cameras
                 + ", "
                 + fps
                 + ", "
-                + seconds);
+                + seconds
+                + ", "
+                + stepsPerSecond);
       }
+      java.util.Objects.requireNonNull(batching, "batching");
+    }
+
+    /** Settings with the topology's default step rate and batching. */
+    Settings(int cameras, double fps, int seconds, Path dataDir) {
+      this(cameras, fps, seconds, dataDir, 4.0, DetectBatching.defaults());
+    }
+
+    /** Predictions per second the cameras call for: one per camera and step. */
+    double neededPredictionsPerSecond() {
+      return cameras * Math.min(fps, stepsPerSecond);
+    }
+  }
+
+  /**
+   * The model calls the topology made during the run (batches across cameras and tasks).
+   *
+   * @param maxBatch configured largest batch
+   * @param maxWaitMs configured longest wait
+   * @param modelCalls model calls made
+   * @param stepsScored steps they scored
+   * @param meanBatch steps per call
+   * @param inferenceMsPerCall mean duration of a call
+   * @param inferenceMsPerStep model time per prediction
+   * @param meanWaitMs mean time a step waited in its batch
+   */
+  record Batches(
+      int maxBatch,
+      long maxWaitMs,
+      long modelCalls,
+      long stepsScored,
+      double meanBatch,
+      double inferenceMsPerCall,
+      double inferenceMsPerStep,
+      double meanWaitMs) {
+    static Batches of(DetectBatching b, DetectorMetrics m) {
+      long calls = m.batchCount();
+      long steps = m.batchedSteps();
+      double inferenceMs = m.inferenceSeconds() * 1000.0;
+      return new Batches(
+          b.maxBatch(),
+          b.maxWaitMs(),
+          calls,
+          steps,
+          calls == 0 ? 0 : (double) steps / calls,
+          calls == 0 ? 0 : inferenceMs / calls,
+          steps == 0 ? 0 : inferenceMs / steps,
+          steps == 0 ? 0 : m.batchWaitSeconds() * 1000.0 / steps);
     }
   }
 
@@ -52,6 +122,8 @@ final class EndToEndBench {
    *
    * @param framesPublished frames the broker acknowledged during the run
    * @param predictionsInRun predictions that arrived while the cameras were publishing
+   * @param neededPredictionsPerSecond one prediction per camera and step
+   * @param batches the model calls of the topology
    * @param predictionsPerSecond sustained rate: predictions arrived in the second half of the run /
    *     its length (the first half includes the start-up)
    * @param predictionsAfterDrain predictions arrived by the end of the drain period
@@ -64,6 +136,9 @@ final class EndToEndBench {
       int cameras,
       double fps,
       int seconds,
+      double stepsPerSecond,
+      double neededPredictionsPerSecond,
+      Batches batches,
       String backboneId,
       String modelId,
       int modelWindow,
@@ -113,13 +188,14 @@ final class EndToEndBench {
       Detector model = detector.apply(backbone.dimension());
       String modelId = model.modelId();
       int window = model.config().window();
-      try (Pipeline pipeline =
-              new Pipeline(
+      DetectorMetrics detectorMetrics = new DetectorMetrics();
+      try (BenchPipeline pipeline =
+              new BenchPipeline(
                   bootstrap,
                   settings.dataDir().resolve("streams"),
                   backbone,
                   model,
-                  new io.prometheus.metrics.model.registry.PrometheusRegistry());
+                  detectorMetrics);
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
           PredictionCollector reader = new PredictionCollector(bootstrap).start();
@@ -133,10 +209,14 @@ final class EndToEndBench {
         LagTrack topologyLag = new LagTrack(lag, Pipeline.TOPOLOGY_GROUP, Topics.EMBEDDINGS);
         progress.printf(
             Locale.ROOT,
-            "  %d cameras x %.1f fps for %d s (backbone %s, model %s)%n",
+            "  %d cameras x %.1f fps for %d s, %.1f steps/s, batches of <= %d waiting <= %d ms"
+                + " (backbone %s, model %s)%n",
             settings.cameras(),
             settings.fps(),
             settings.seconds(),
+            settings.stepsPerSecond(),
+            settings.batching().maxBatch(),
+            settings.batching().maxWaitMs(),
             backboneId,
             modelId);
         SimulatedCameras cams =
@@ -181,6 +261,9 @@ final class EndToEndBench {
             settings.cameras(),
             settings.fps(),
             settings.seconds(),
+            settings.stepsPerSecond(),
+            settings.neededPredictionsPerSecond(),
+            Batches.of(settings.batching(), detectorMetrics),
             backboneId,
             modelId,
             window,
@@ -200,6 +283,74 @@ final class EndToEndBench {
             Math.max(0, rssEnd - rssIdle) / settings.cameras(),
             heapEnd);
       }
+    }
+  }
+
+  /**
+   * The extractor and the topology in this JVM, as {@link Pipeline} runs them, but with the
+   * benchmark's step rate and batching and with the detector metrics kept for the report.
+   */
+  private final class BenchPipeline implements AutoCloseable {
+    private final ExtractorService extractor;
+    private final Thread extractorThread;
+    private final DetectorApp detector;
+    private final Detector model;
+
+    BenchPipeline(
+        String bootstrap,
+        Path stateDir,
+        Backbone backbone,
+        Detector model,
+        DetectorMetrics metrics) {
+      this.model = model;
+      PrometheusRegistry registry = new PrometheusRegistry();
+      this.extractor =
+          new ExtractorService(
+              ExtractorConfig.builder().setBootstrapServers(bootstrap).build(),
+              backbone,
+              new ExtractorMetrics().register(registry));
+      this.extractorThread = new Thread(extractor, "oad-extractor");
+      TopologyConfig config =
+          TopologyConfig.builder()
+              .bootstrapServers(bootstrap)
+              .stateDir(stateDir)
+              .commitIntervalMs(100)
+              .property(TopologyConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
+              .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, settings.batching().maxBatch())
+              .property(
+                  TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, settings.batching().maxWaitMs())
+              .build();
+      this.detector =
+          new DetectorApp(config, () -> new DetectorStepModel(model), metrics.register(registry));
+      extractorThread.start();
+      detector.start();
+    }
+
+    void awaitRunning(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (detector.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+        if (!detector.state().isRunningOrRebalancing()
+            && detector.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
+          throw new IllegalStateException("detector topology stopped: " + detector.state());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "detector topology not running after " + timeout + ": " + detector.state());
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    @Override
+    public void close() {
+      extractor.close();
+      try {
+        extractorThread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      detector.close(Duration.ofSeconds(10));
+      model.close();
     }
   }
 

@@ -119,7 +119,10 @@ public final class OadConfig extends AbstractConfig {
           ConsumerConfig.configDef(),
           ProducerConfig.configDef(),
           AdminClientConfig.configDef(),
-          StreamsConfig.configDef());
+          StreamsConfig.configDef(),
+          // the detector's own topology keys (oad.step.emit, oad.detect.batch.max, ...), which
+          // oad detect passes to TopologyConfig with the other kafka.* settings
+          io.oad.topology.TopologyConfig.configDef());
 
   private final Map<String, String> sources;
 
