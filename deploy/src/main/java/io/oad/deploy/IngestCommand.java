@@ -104,7 +104,8 @@ final class IngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-connection-events",
-      description = "With --cameras: do not publish CAMERA_OFFLINE/ONLINE to oad.events.")
+      description =
+          "Do not publish CAMERA_OFFLINE/ONLINE to oad.events when a stream is lost or back.")
   boolean noConnectionEvents;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
@@ -161,7 +162,9 @@ final class IngestCommand implements Callable<Integer> {
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
     try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
-      VideoIngestor ingestor = new VideoIngestor(options, metrics);
+      ConnectionListener events =
+          noConnectionEvents ? ConnectionListener.none() : new ConnectionEvents(producer);
+      VideoIngestor ingestor = new VideoIngestor(options, metrics, events);
       Runtime.getRuntime().addShutdownHook(new Thread(ingestor::stop));
       IngestResult r = ingestor.run(producer);
       producer.flush();

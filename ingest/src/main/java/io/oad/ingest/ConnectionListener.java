@@ -14,8 +14,9 @@ public interface ConnectionListener {
   void onConnected(String camera, long nowMs);
 
   /**
-   * The camera's source failed, stalled or ended and will be reopened (or, for files that fail, the
-   * run fails).
+   * The camera's stream source failed, stalled or ended; it is reopened if reconnect is on,
+   * otherwise the run fails. Not called for files (a missing or broken file is a configuration
+   * error, not a camera going offline).
    *
    * @param camera the camera id
    * @param reason why

@@ -30,6 +30,15 @@ import org.slf4j.LoggerFactory;
  * across sources and loops. The caller owns the {@link Producer}: this class sends and flushes but
  * never closes it. One run at a time per instance; {@link #stop()} may be called from any thread.
  *
+ * <p>Live streams (with {@link IngestOptions#reconnect()}): a stream that cannot be opened or fails
+ * ({@code error}), ends ({@code eof}) or delivers no data for {@link
+ * IngestOptions#stallTimeoutMs()} ({@code stall}) is closed and reopened after a jittered,
+ * exponentially growing, capped delay, forever, until {@link #stop()}; the delay starts afresh
+ * after a connection that delivered frames. The sequence and the capture clock continue across
+ * reconnects. Each reopen counts in {@code oad_ingest_reconnects_total{camera,reason}}; {@code
+ * oad_ingest_camera_connected{camera}} is 1 from the first frame of a connection until it is lost;
+ * a {@link ConnectionListener} hears the same changes.
+ *
  * <pre>{@code
  * try (Producer<String, byte[]> producer =
  *     new KafkaProducer<>(VideoIngestor.producerProperties("localhost:9092"))) {
@@ -61,6 +70,21 @@ public final class VideoIngestor {
         options.showProgress()
             ? new ConsoleProgressBar(System.err)
             : IngestProgress.Listener.none());
+  }
+
+  /**
+   * An ingestor counting into shared metrics and reporting connection changes; prints progress if
+   * the options ask.
+   */
+  public VideoIngestor(
+      IngestOptions options, IngestMetrics metrics, ConnectionListener connection) {
+    this(
+        options,
+        metrics,
+        options.showProgress()
+            ? new ConsoleProgressBar(System.err)
+            : IngestProgress.Listener.none(),
+        connection);
   }
 
   /** An ingestor reporting progress to a listener of the caller's (instead of stderr). */
@@ -224,11 +248,12 @@ public final class VideoIngestor {
           reason = VideoSource.isTimeout(e) ? DisconnectReason.STALL : DisconnectReason.ERROR;
           detail = e.getMessage();
           if (!retry || finished()) {
-            lost(reason, detail);
+            // a file that cannot be read is a configuration error, not a camera going offline
+            lost(reason, detail, IngestOptions.isStream(source));
             throw e;
           }
         }
-        lost(reason, detail);
+        lost(reason, detail, true);
         if (read > readBefore) {
           backoff.reset(); // it worked for a while: start backing off afresh
         }
@@ -242,10 +267,12 @@ public final class VideoIngestor {
     }
 
     /** The source in hand failed, stalled or ended. */
-    private void lost(DisconnectReason reason, String detail) {
+    private void lost(DisconnectReason reason, String detail, boolean tell) {
       connected = false;
       points.connected().set(0);
-      connection.onDisconnected(camera, reason, detail, lastFrameMs);
+      if (tell) {
+        connection.onDisconnected(camera, reason, detail, lastFrameMs);
+      }
     }
 
     /** A frame was read: the first after an open makes the camera connected. */
