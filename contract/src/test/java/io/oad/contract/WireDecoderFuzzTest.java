@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class WireDecoderFuzzTest {
   /** Mutants per decoder: enough to reach past every check, small enough for a few seconds. */
-  private static final int ITERATIONS = 5_000;
+  private static final int ITERATIONS = 4_000;
 
   @Test
   void shouldDecodeOrRefuseMutatedEmbeddings() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingInputFuzzTest {
   private static final int T = 4;
   private static final int DIM = 6;
-  private static final int INPUTS = 800;
+  private static final int INPUTS = 500;
   private static final long T0 = 1_700_000_000_000L;
 
   @TempDir Path stateDir;
