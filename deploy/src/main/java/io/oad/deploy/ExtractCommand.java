@@ -120,8 +120,12 @@ final class ExtractCommand implements Callable<Integer> {
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
             .optMaxWait(Duration.ofMillis(maxWaitMs))
-            .optMaxLag(Duration.ofMillis(maxLagMs))
-            .optLagSampleEvery(lagSampleEvery)
+            .optMaxLag(
+                Duration.ofMillis(
+                    configOptions.pick("--max-lag-ms", maxLagMs, oad.extractMaxLagMs())))
+            .optLagSampleEvery(
+                configOptions.pick(
+                    "--lag-sample-every", lagSampleEvery, oad.extractLagSampleEvery()))
             .optTransactionalId(transactionalId)
             .build();
     PollTracker polls = new PollTracker(Duration.ofSeconds(30));

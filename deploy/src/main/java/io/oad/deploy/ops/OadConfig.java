@@ -47,6 +47,16 @@ public final class OadConfig extends AbstractConfig {
   private static final String EXTRACT_GROUP_ID_DOC =
       "Consumer group of the extractor; unset = the extract command's default.";
 
+  public static final String EXTRACT_MAX_LAG_MS_CONFIG = "extract.max.lag.ms";
+  private static final String EXTRACT_MAX_LAG_MS_DOC =
+      "Drop policy of the extractor: frames captured longer ago than this when about to be embedded"
+          + " are dropped and counted; 0 = off; unset = the extract command's default.";
+
+  public static final String EXTRACT_LAG_SAMPLE_EVERY_CONFIG = "extract.lag.sample.every";
+  private static final String EXTRACT_LAG_SAMPLE_EVERY_DOC =
+      "With the drop policy, keep every k-th lagging frame per camera (1 = drop all); unset = the"
+          + " extract command's default.";
+
   public static final String DETECT_APPLICATION_ID_CONFIG = "detect.application.id";
   private static final String DETECT_APPLICATION_ID_DOC =
       "Kafka Streams application id of the detector; unset = the detect command's default.";
@@ -105,6 +115,20 @@ public final class OadConfig extends AbstractConfig {
               METRICS_PORT_DOC)
           .define(
               EXTRACT_GROUP_ID_CONFIG, Type.STRING, null, Importance.MEDIUM, EXTRACT_GROUP_ID_DOC)
+          .define(
+              EXTRACT_MAX_LAG_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(0),
+              Importance.MEDIUM,
+              EXTRACT_MAX_LAG_MS_DOC)
+          .define(
+              EXTRACT_LAG_SAMPLE_EVERY_CONFIG,
+              Type.INT,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              EXTRACT_LAG_SAMPLE_EVERY_DOC)
           .define(
               DETECT_APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -211,6 +235,16 @@ public final class OadConfig extends AbstractConfig {
   /** The extractor's consumer group, or {@code null} for the command's default. */
   public String extractGroupId() {
     return getString(EXTRACT_GROUP_ID_CONFIG);
+  }
+
+  /** The extractor's lag bound in ms (0 = off), or {@code null} for the command's default. */
+  public Long extractMaxLagMs() {
+    return getLong(EXTRACT_MAX_LAG_MS_CONFIG);
+  }
+
+  /** The extractor's sample-down factor, or {@code null} for the command's default. */
+  public Integer extractLagSampleEvery() {
+    return getInt(EXTRACT_LAG_SAMPLE_EVERY_CONFIG);
   }
 
   /** The detector's application id, or {@code null} for the command's default. */
@@ -332,6 +366,16 @@ public final class OadConfig extends AbstractConfig {
               + "): "
               + e.getMessage());
     }
+  }
+
+  private static ConfigDef.Validator nullOrAtLeast(long min) {
+    return ConfigDef.LambdaValidator.with(
+        (name, value) -> {
+          if (value != null) {
+            Range.atLeast(min).ensureValid(name, value);
+          }
+        },
+        () -> "[" + min + ",...] or unset");
   }
 
   private static ConfigDef.ConfigKey findKafkaKey(String name) {
