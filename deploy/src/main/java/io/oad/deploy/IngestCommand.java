@@ -2,6 +2,7 @@ package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
+import io.oad.ingest.CameraFile;
 import io.oad.ingest.CameraSupervisor;
 import io.oad.ingest.ConnectionEvents;
 import io.oad.ingest.ConnectionListener;
@@ -191,8 +192,9 @@ final class IngestCommand implements Callable<Integer> {
     if (!Files.isRegularFile(cameras)) {
       throw new IllegalArgumentException("camera file not found: " + cameras);
     }
-    IngestOptions.Builder check = defaults(width, height);
-    check.setCameraId("check").addSource("check.avi").build(); // flags wrong before Kafka starts
+    // a wrong flag or a bad camera file stops here, before Kafka is touched
+    defaults(width, height).setCameraId("check").addSource("check.avi").build();
+    CameraFile.read(cameras, () -> defaults(width, height));
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestMetrics metrics = new IngestMetrics().register(registry);
     OadConfig oad = configOptions.load();
