@@ -154,6 +154,22 @@ final class BenchReport {
         r.topologyMs().p50(),
         r.topologyMs().p95(),
         r.topologyMs().p99());
+    double cpuTotal = r.cpuSecondsByComponent().values().stream().mapToDouble(d -> d).sum();
+    out.printf(
+        Locale.ROOT,
+        "  CPU while publishing   %.1f s of %d s x %d cores:",
+        cpuTotal,
+        r.seconds(),
+        Runtime.getRuntime().availableProcessors());
+    r.cpuSecondsByComponent()
+        .forEach(
+            (component, seconds) ->
+                out.printf(
+                    Locale.ROOT,
+                    " %s %.0f%%;",
+                    component,
+                    cpuTotal > 0 ? 100.0 * seconds / cpuTotal : 0));
+    out.println();
     for (EndToEndBench.Lag l : r.lag()) {
       out.printf(
           "  lag %-14s on %-15s start %d  max %d  end %d  after drain %d%n",

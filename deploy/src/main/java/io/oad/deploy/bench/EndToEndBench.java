@@ -131,6 +131,8 @@ final class EndToEndBench {
    * @param topologyMs the predictions' own {@code latencyMs} (capture to model output)
    * @param rssBytesPerCamera (RSS at the end − RSS with the pipeline idle) / cameras: a rough upper
    *     bound, it includes heap growth the collector has not given back
+   * @param cpuSecondsByComponent CPU seconds of this JVM's threads while the cameras published, by
+   *     component ({@link ThreadCpu})
    */
   record Result(
       int cameras,
@@ -156,7 +158,8 @@ final class EndToEndBench {
       long rssBytesPipelineIdle,
       long rssBytesEnd,
       long rssBytesPerCamera,
-      long heapUsedBytesEnd) {}
+      long heapUsedBytesEnd,
+      Map<String, Double> cpuSecondsByComponent) {}
 
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(20);
 
@@ -223,6 +226,7 @@ final class EndToEndBench {
             new SimulatedCameras(producer, cameraFrames(framesPerCamera), settings.fps());
         long start = System.currentTimeMillis();
         long end = start + settings.seconds() * 1000L;
+        ThreadCpu cpu = new ThreadCpu();
         cams.start();
         long framesPublished;
         long framesFailed;
@@ -235,6 +239,7 @@ final class EndToEndBench {
         } finally {
           cams.close();
         }
+        Map<String, Double> cpuSeconds = cpu.secondsByComponent();
         framesPublished = cams.published();
         framesFailed = cams.failed();
         long stopped = System.currentTimeMillis();
@@ -281,7 +286,8 @@ final class EndToEndBench {
             rssIdle,
             rssEnd,
             Math.max(0, rssEnd - rssIdle) / settings.cameras(),
-            heapEnd);
+            heapEnd,
+            cpuSeconds);
       }
     }
   }
