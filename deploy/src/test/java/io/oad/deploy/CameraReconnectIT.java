@@ -122,6 +122,7 @@ class CameraReconnectIT {
 
       long backAt = System.currentTimeMillis();
       server.start();
+      long listeningAt = server.awaitListening(() -> !collector.frames("net-1", backAt).isEmpty());
       await(
           "net-1 frames after the server came back",
           () -> collector.frames("net-1").stream().anyMatch(r -> r.record().timestamp() > backAt));
@@ -131,9 +132,13 @@ class CameraReconnectIT {
               .findFirst()
               .orElseThrow();
       System.out.printf(
-          "CameraReconnectIT: server back -> first frame captured after %d ms, received from"
-              + " oad.frames after %d ms (%.0f reconnect attempts while down)%n",
-          first.record().timestamp() - backAt, first.receivedAtMs() - backAt, attempts);
+          "CameraReconnectIT: server restarted -> first frame captured after %d ms, received from"
+              + " oad.frames after %d ms; server listening -> frame received: %s"
+              + " (%.0f reconnect attempts while down)%n",
+          first.record().timestamp() - backAt,
+          first.receivedAtMs() - backAt,
+          listeningAt < 0 ? "not seen" : (first.receivedAtMs() - listeningAt) + " ms",
+          attempts);
       assertTrue(first.receivedAtMs() - backAt < 10_000, "reconnected within 10 s");
 
       // the same run went on (no ingest restart): the sequence continues
@@ -336,6 +341,13 @@ class CameraReconnectIT {
       return select(r -> r.topic().equals(Topics.FRAMES) && r.key().equals(camera));
     }
 
+    /** Frames of a camera captured after a wall-clock time. */
+    List<Received> frames(String camera, long afterMs) {
+      return select(
+          r ->
+              r.topic().equals(Topics.FRAMES) && r.key().equals(camera) && r.timestamp() > afterMs);
+    }
+
     List<Received> events(String camera) {
       return events(camera, 0);
     }
@@ -410,6 +422,26 @@ class CameraReconnectIT {
               .redirectErrorStream(true)
               .redirectOutput(logDir.resolve("ffmpeg-" + (++starts) + ".log").toFile())
               .start();
+    }
+
+    /**
+     * When the server's port started listening (from /proc/net/tcp; the port closes again once
+     * ffmpeg accepted its one client), or -1 if that was not seen before {@code done}.
+     */
+    long awaitListening(BooleanSupplier done) throws IOException, InterruptedException {
+      String local = String.format("0100007F:%04X", port);
+      Path table = Path.of("/proc/net/tcp");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline && !done.getAsBoolean() && Files.isReadable(table)) {
+        for (String line : Files.readAllLines(table)) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 3 && f[1].equals(local) && f[3].equals("0A")) {
+            return System.currentTimeMillis();
+          }
+        }
+        Thread.sleep(2);
+      }
+      return -1;
     }
 
     /** SIGKILL, as a crash would. */
