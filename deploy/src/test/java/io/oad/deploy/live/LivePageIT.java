@@ -128,11 +128,11 @@ class LivePageIT {
                   HttpResponse.BodyHandlers.ofString())
               .body();
     } finally {
-      stopDemo(demo);
-      stop.set(true);
+      stop.set(true); // the reader leaves while the broker is still there
       if (reader != null) {
         reader.join(10_000);
       }
+      stopDemo(demo);
     }
     String demoLog = Files.readString(log);
     progress(t0, "demo stopped");
@@ -217,8 +217,8 @@ class LivePageIT {
   }
 
   private static void stopDemo(Process demo) throws InterruptedException {
-    demo.destroy(); // SIGTERM: the demo's shutdown hook stops the ingest
-    if (!demo.waitFor(20, TimeUnit.SECONDS)) {
+    demo.destroy(); // SIGTERM; its data is in the test's temporary folder, so no need to wait long
+    if (!demo.waitFor(5, TimeUnit.SECONDS)) {
       demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
