@@ -86,6 +86,16 @@ class BenchCommandTest {
     // 2 cameras at 2 fps for 5 s: about 20 frames, never many more
     long frames = e2e.path("framesPublished").asLong();
     assertTrue(frames >= 10 && frames <= 26, "frames published: " + frames);
+    // the topology scored every step it predicted, in batches of at least one
+    JsonNode batches = e2e.path("batches");
+    assertEquals(32, batches.path("maxBatch").asInt());
+    positive(batches, "modelCalls");
+    positive(batches, "inferenceMsPerStep");
+    assertTrue(batches.path("meanBatch").asDouble() >= 1.0, batches.toString());
+    assertTrue(
+        batches.path("stepsScored").asLong() >= batches.path("modelCalls").asLong(),
+        batches.toString());
+    positive(e2e.path("cpuSecondsByComponent"), "extractor");
     assertEquals(2, e2e.path("lag").size());
     for (JsonNode lag : e2e.path("lag")) {
       assertTrue(lag.path("afterDrain").asLong() >= 0, lag.toString());
