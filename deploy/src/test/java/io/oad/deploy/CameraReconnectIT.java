@@ -154,6 +154,15 @@ class CameraReconnectIT {
       long expected = (backAt - killedAt) / 250;
       assertTrue(
           duringOutage >= expected - 2, duringOutage + " file frames in the outage, ~" + expected);
+      long receivedDuringOutage =
+          file1.stream()
+              .filter(r -> r.receivedAtMs() > killedAt && r.receivedAtMs() < backAt)
+              .count();
+      assertTrue(
+          receivedDuringOutage >= expected / 2,
+          receivedDuringOutage
+              + " file frames arrived in oad.frames during the outage, ~"
+              + expected);
       for (int i = 1; i < file1.size(); i++) {
         long gap = file1.get(i).record().timestamp() - file1.get(i - 1).record().timestamp();
         assertTrue(gap > 0 && gap < 1_000, "file-1 capture gap " + gap + " ms at " + i);

@@ -266,6 +266,12 @@ public final class VideoIngestor {
       }
     }
 
+    /** Whether a read that started at {@code t0} waited (about) the stall timeout. */
+    private boolean waitedForStall(long t0) {
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      return waitedMs >= options.stallTimeoutMs() * 9L / 10;
+    }
+
     /** The source in hand failed, stalled or ended. */
     private void lost(DisconnectReason reason, String detail, boolean tell) {
       connected = false;
@@ -317,10 +323,18 @@ public final class VideoIngestor {
         LOG.debug("camera {}: reading {} ({} frames announced)", camera, source, total);
         while (!finished()) {
           long t0 = System.nanoTime();
-          Frame frame = video.grab();
+          Frame frame;
+          try {
+            frame = video.grab();
+          } catch (IngestException e) {
+            if (!stream || !waitedForStall(t0)) {
+              throw e;
+            }
+            LOG.debug("camera {}: read timed out: {}", camera, e.getMessage());
+            frame = null; // a read that gave up after the stall timeout is a stall, however told
+          }
           if (frame == null) {
-            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            stalled = stream && waitedMs >= options.stallTimeoutMs() * 9L / 10;
+            stalled = stream && waitedForStall(t0);
             break;
           }
           frameArrived();
