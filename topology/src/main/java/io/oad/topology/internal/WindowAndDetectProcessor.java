@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * thread. The batch is scored when it is full or when its oldest step has waited {@code maxWaitMs}
  * (checked by a frequent wall-clock punctuator); each task then forwards its own results from its
  * own punctuator or {@link #process}. Before a frame of a camera with a queued step is applied, the
- * batch is scored at once, so a camera's predictions stay in step order.
+ * batch is scored at once, so a camera's predictions stay in step order (a duplicate or a further
+ * frame of the queued step is dropped, as without batching, and does not force the batch).
  *
  * <p>Exactly once: Kafka Streams' stream thread polls, processes, punctuates and then may commit,
  * so a commit can happen while steps wait in the batch. A waiting step is therefore stored with
@@ -190,15 +191,24 @@ public final class WindowAndDetectProcessor
     }
     recover();
     forwardScored();
-    if (lane().waiting(camera)) {
-      // the camera's previous step waits in the batch: score it before this frame changes the state
-      batcher.flush();
-      forwardScored();
-    }
     long seq = embedding.sequence();
     long t = embedding.captureTimeMs();
     WindowMeta meta = windows.meta(camera);
-    StepAssigner.Decision d = assigner.classify(meta, model.window(), model.featureDim(), seq, t);
+    StepAssigner.Decision d;
+    if (lane().waiting(camera) && meta != null) {
+      // the camera's open step waits in the batch, so it counts as predicted: a duplicate or a
+      // further frame of that step is dropped as without batching and changes nothing; any other
+      // frame changes the state, so the batch is scored first
+      d = assigner.classify(meta.emitted(), model.window(), model.featureDim(), seq, t);
+      if (d.kind() != StepAssigner.Kind.DUPLICATE && d.kind() != StepAssigner.Kind.LATE) {
+        batcher.flush();
+        forwardScored();
+        meta = windows.meta(camera);
+        d = assigner.classify(meta, model.window(), model.featureDim(), seq, t);
+      }
+    } else {
+      d = assigner.classify(meta, model.window(), model.featureDim(), seq, t);
+    }
     WindowMeta next;
     switch (d.kind()) {
       case DUPLICATE -> {

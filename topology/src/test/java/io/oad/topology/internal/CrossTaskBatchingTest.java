@@ -108,6 +108,21 @@ class CrossTaskBatchingTest {
   }
 
   @Test
+  void shouldDropAFurtherFrameOfAWaitingStepWithoutScoringTheBatch() {
+    Task a = new Task();
+    a.frame("cam-a", 0, 0.2f);
+    Embedding sameStep = new Embedding(1, T0 + 100, "test", new float[] {0.9f, 0, 0});
+    a.processor.process(new Record<>("cam-a", sameStep, sameStep.captureTimeMs()));
+    assertEquals(0, metrics.batchCount(), "the batch keeps waiting");
+    assertEquals(1, metrics.droppedCount(DetectorMetrics.REASON_EXTRA_FRAME));
+    a.tick(T0 + 20);
+    assertEquals(List.of("cam-a"), a.forwardedCameras());
+    Prediction p = a.context.forwarded().get(0).record().value();
+    assertEquals(0, p.sequence(), "the step is the first frame's, as without batching");
+    assertEquals(0.2, p.scores().get("bg"), 1e-6);
+  }
+
+  @Test
   void shouldLeaveAClosedTasksWaitingStepMarkedNotPredictedInItsStore() {
     Task a = new Task();
     Task b = new Task();
