@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * runs a smoke prediction on a window of zeros before the switch; a version that fails is refused
  * and the serving one stays.
  *
+ * <p>Shadow mode: {@link #startShadow} runs a candidate version next to the serving one on the same
+ * windows; its outputs go only to a {@link ShadowObserver} (metrics), never into predictions, and
+ * its failures never touch the serving path. {@link #promoteShadow} then makes it serve.
+ *
  * <p>A replaced version is closed once the last call that took it has returned. One instance is
  * shared by every stream task (the supplier of {@link DetectorApp} may return it each time): {@link
  * #close()} does nothing, the owner calls {@link #shutdown()} when the application stopped.
@@ -28,6 +32,7 @@ public final class SwappableStepModel implements StepModel {
   private static final Logger LOG = LoggerFactory.getLogger(SwappableStepModel.class);
 
   private final AtomicReference<Version> current;
+  private final AtomicReference<Shadow> shadow = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final int window;
@@ -155,6 +160,80 @@ public final class SwappableStepModel implements StepModel {
     }
   }
 
+  /** Receives the outputs of the serving and the shadow version for the same windows. */
+  @FunctionalInterface
+  public interface ShadowObserver {
+    /**
+     * Called on the scoring thread after each score call while a shadow runs; must be quick.
+     *
+     * @param serving what the serving version returned (and the topology uses)
+     * @param shadow what the shadow version returned for the same windows, or null if it failed
+     * @param shadowNanos time the shadow version took
+     */
+    void compared(Scored serving, Scored shadow, long shadowNanos);
+  }
+
+  private record Shadow(Version version, ShadowObserver observer) {}
+
+  /**
+   * Runs {@code candidate} in shadow mode after the checks of {@link #validate}; a shadow already
+   * running is dropped (and closed). On refusal {@code candidate} and {@code resources} are closed.
+   *
+   * @throws IllegalArgumentException naming what is wrong with {@code candidate}
+   */
+  public void startShadow(StepModel candidate, AutoCloseable resources, ShadowObserver observer) {
+    Objects.requireNonNull(candidate, "candidate");
+    Objects.requireNonNull(observer, "observer");
+    try {
+      validate(candidate);
+    } catch (RuntimeException e) {
+      closeQuietly(candidate, resources);
+      throw e;
+    }
+    Shadow before = shadow.getAndSet(new Shadow(new Version(candidate, resources), observer));
+    if (before != null) {
+      before.version().release();
+    }
+    LOG.info(
+        "model {} runs in shadow mode next to {}",
+        candidate.modelId(),
+        current.get().model.modelId());
+  }
+
+  /** The id of the version running in shadow mode, or null. */
+  public String shadowModelId() {
+    Shadow s = shadow.get();
+    return s == null ? null : s.version().model.modelId();
+  }
+
+  /**
+   * Makes the shadow version serve (it passed the checks when it started); the replaced version is
+   * closed once no call uses it.
+   *
+   * @return the id of the replaced version
+   * @throws IllegalStateException if no shadow runs
+   */
+  public String promoteShadow() {
+    Shadow s = shadow.getAndSet(null);
+    if (s == null) {
+      throw new IllegalStateException("no model runs in shadow mode");
+    }
+    Version old = current.getAndSet(s.version());
+    LOG.info(
+        "shadow model {} now serves (was {})", s.version().model.modelId(), old.model.modelId());
+    old.release();
+    return old.model.modelId();
+  }
+
+  /** Stops and closes the shadow version, if any. */
+  public void dropShadow() {
+    Shadow s = shadow.getAndSet(null);
+    if (s != null) {
+      LOG.info("shadow model {} dropped", s.version().model.modelId());
+      s.version().release();
+    }
+  }
+
   @Override
   public int window() {
     return window;
@@ -185,10 +264,35 @@ public final class SwappableStepModel implements StepModel {
   @Override
   public Scored score(float[][][] windows) {
     Version v = acquire();
+    Scored scored;
     try {
-      return new Scored(v.model.predict(windows), v.model.modelId(), v.model.classNames());
+      scored = new Scored(v.model.predict(windows), v.model.modelId(), v.model.classNames());
     } finally {
       v.release();
+    }
+    Shadow s = shadow.get();
+    if (s != null && s.version().tryAcquire()) {
+      runShadow(s, windows, scored);
+    }
+    return scored;
+  }
+
+  /** Scores with the shadow version (already acquired) and reports; never throws. */
+  private static void runShadow(Shadow s, float[][][] windows, Scored serving) {
+    StepModel m = s.version().model;
+    long start = System.nanoTime();
+    Scored result = null;
+    try {
+      result = new Scored(m.predict(windows), m.modelId(), m.classNames());
+    } catch (RuntimeException e) {
+      LOG.debug("shadow model {} failed", m.modelId(), e);
+    } finally {
+      s.version().release();
+    }
+    try {
+      s.observer().compared(serving, result, System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      LOG.warn("shadow observer failed", e);
     }
   }
 
@@ -209,6 +313,7 @@ public final class SwappableStepModel implements StepModel {
   /** Closes the serving version (once its calls returned); the model is unusable afterwards. */
   public void shutdown() {
     if (shutDown.compareAndSet(false, true)) {
+      dropShadow();
       current.get().release();
     }
   }

@@ -186,6 +186,68 @@ class SwappableStepModelTest {
     }
   }
 
+  @Test
+  void shouldScoreAShadowOnTheSameWindowsWithoutChangingPredictionsThenPromoteIt() {
+    SwappableStepModel model = new SwappableStepModel(new Constant("v1", 0.25f), null);
+    Constant candidate = new Constant("v2", 0.75f);
+    List<String> pairs = new ArrayList<>();
+    model.startShadow(
+        candidate,
+        null,
+        (serving, shadow, nanos) ->
+            pairs.add(
+                serving.modelId()
+                    + "="
+                    + serving.output().current()[0][0]
+                    + " "
+                    + shadow.modelId()
+                    + "="
+                    + shadow.output().current()[0][0]));
+
+    StepModel.Scored scored = model.score(new float[1][4][3]);
+
+    assertEquals("v1", scored.modelId(), "the shadow never serves");
+    assertEquals(0.25f, scored.output().current()[0][0]);
+    assertEquals(List.of("v1=0.25 v2=0.75"), pairs);
+    assertEquals("v2", model.shadowModelId());
+
+    assertEquals("v1", model.promoteShadow());
+    assertEquals("v2", model.score(new float[1][4][3]).modelId());
+    assertEquals(null, model.shadowModelId());
+    assertEquals(1, pairs.size(), "no shadow after the promotion");
+    assertThrows(IllegalStateException.class, model::promoteShadow);
+    model.shutdown();
+    assertTrue(candidate.closed.get());
+  }
+
+  @Test
+  void shouldKeepServingWhenTheShadowFailsAndCloseADroppedShadow() {
+    SwappableStepModel model = new SwappableStepModel(new Constant("v1", 0.25f), null);
+    AtomicBoolean fail = new AtomicBoolean();
+    Constant flaky =
+        new Constant("flaky", 0.5f) {
+          @Override
+          public Detector.Output predict(float[][][] windows) {
+            if (fail.get()) {
+              throw new IllegalStateException("out of memory");
+            }
+            return super.predict(windows);
+          }
+        };
+    List<StepModel.Scored> shadows = new ArrayList<>();
+    model.startShadow(flaky, null, (serving, shadow, nanos) -> shadows.add(shadow));
+    fail.set(true);
+
+    assertEquals("v1", model.score(new float[1][4][3]).modelId());
+
+    assertEquals(1, shadows.size());
+    assertEquals(null, shadows.get(0), "a failed shadow call is reported as null");
+    model.dropShadow();
+    assertTrue(flaky.closed.get());
+    assertEquals("v1", model.score(new float[1][4][3]).modelId());
+    assertEquals(1, shadows.size());
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
