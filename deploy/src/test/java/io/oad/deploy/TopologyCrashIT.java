@@ -93,6 +93,11 @@ class TopologyCrashIT {
         List<Prediction> ps = got.getOrDefault("cam-x", List.of());
         assertEquals(
             published, ps.size(), "one prediction per published frame, after the crash too");
+        // informative only: whether the kill left steps waiting in a committed batch
+        System.out.println(
+            "TopologyCrashIT: restarted detector found waiting steps in its store: "
+                + Files.readString(tmp.resolve("detect-second.log"))
+                    .contains("not yet predicted in the store"));
         for (int i = 0; i < ps.size(); i++) {
           assertEquals(
               i, ps.get(i).sequence(), "sequence at position " + i + " (no loss, no duplicate)");
