@@ -59,6 +59,15 @@ final class DetectCommand implements Callable<Integer> {
   Path modelDir;
 
   @Option(
+      names = "--shadow-seconds",
+      defaultValue = "0",
+      description =
+          "With --model-dir: a new version first runs in shadow mode for this long (scores the same"
+              + " windows, never predicts; oad_model_shadow_* metrics compare it with the serving one),"
+              + " then takes over; 0 = switch at once (default: ${DEFAULT-VALUE}).")
+  long shadowSeconds;
+
+  @Option(
       names = "--model-poll-ms",
       defaultValue = "2000",
       description = "How often --model-dir is scanned (default: ${DEFAULT-VALUE}).")
@@ -132,7 +141,9 @@ final class DetectCommand implements Callable<Integer> {
     SwappableStepModel models = SwappableStepModel.of(detector);
     modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, detector.modelId());
     if (watcher != null) {
-      watcher.start(ModelUpdates.detector(models, () -> null));
+      watcher.start(
+          ModelUpdates.detector(
+              models, () -> null, Duration.ofSeconds(shadowSeconds), modelMetrics));
     }
     TopologyConfig config =
         TopologyConfig.builder()

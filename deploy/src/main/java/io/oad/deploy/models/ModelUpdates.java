@@ -6,6 +6,7 @@ import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorService;
 import io.oad.extractor.FrameInput;
 import io.oad.extractor.TwoStreamBackbone;
+import io.oad.topology.DetectorStepModel;
 import io.oad.topology.SwappableStepModel;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
@@ -43,6 +44,24 @@ public final class ModelUpdates {
    */
   public static ModelWatcher.Installer detector(
       SwappableStepModel model, Supplier<String> extractorId) {
+    return detector(model, extractorId, Duration.ZERO, null);
+  }
+
+  /**
+   * As {@link #detector(SwappableStepModel, Supplier)}, with a shadow period: a version that passes
+   * the checks first runs in shadow mode for {@code shadowFor} (scoring the same windows as the
+   * serving version, its agreement exported by {@code metrics}), then takes over. {@link
+   * Duration#ZERO} switches at once. The watcher waits during the shadow period.
+   */
+  public static ModelWatcher.Installer detector(
+      SwappableStepModel model,
+      Supplier<String> extractorId,
+      Duration shadowFor,
+      ModelMetrics metrics) {
+    if (shadowFor.isNegative() || (!shadowFor.isZero() && metrics == null)) {
+      throw new IllegalArgumentException(
+          "a shadow period must be >= 0 and needs metrics: " + shadowFor);
+    }
     return folder -> {
       Detector next;
       try {
@@ -69,7 +88,22 @@ public final class ModelUpdates {
         next.close();
         throw e;
       }
-      model.swap(next); // closes next if it refuses it
+      if (shadowFor.isZero()) {
+        model.swap(next); // closes next if it refuses it
+        return next.modelId();
+      }
+      model.startShadow( // closes next if it refuses it
+          new DetectorStepModel(next),
+          next,
+          metrics.shadowObserver(ModelMetrics.ROLE_DETECTOR, next.modelId()));
+      try {
+        Thread.sleep(shadowFor.toMillis());
+      } catch (InterruptedException e) {
+        model.dropShadow();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("stopped during the shadow period of " + next.modelId());
+      }
+      model.promoteShadow();
       return next.modelId();
     };
   }

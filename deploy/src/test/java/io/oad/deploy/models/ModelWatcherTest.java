@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.Topics;
+import io.oad.detector.Detector;
+import io.oad.detector.OadtrConfig;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.extractor.TwoStreamConfig;
+import io.oad.topology.SwappableStepModel;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -186,6 +189,42 @@ class ModelWatcherTest {
           scrape().contains("oad_model_info{model_id=\"" + nextId + "\",role=\"extractor\"} 1.0"),
           scrape());
     }
+  }
+
+  @Test
+  void shouldRunANewDetectorInShadowModeBeforeItTakesOver() throws Exception {
+    OadtrConfig tiny = OadtrConfig.tiny();
+    List<String> classes = List.of("background", "a", "b", "c", "d");
+    SwappableStepModel models = SwappableStepModel.of(Detector.create(tiny, classes, 1));
+    String nextId;
+    try (Detector next = Detector.create(tiny, classes, 2)) {
+      next.save(dir.resolve("v002"));
+      nextId = next.modelId();
+    }
+    ModelWatcher.Installer installer =
+        ModelUpdates.detector(models, () -> null, Duration.ofSeconds(3), metrics);
+    String servingId = models.modelId();
+    java.util.concurrent.FutureTask<String> install =
+        new java.util.concurrent.FutureTask<>(() -> installer.install(dir.resolve("v002")));
+    new Thread(install, "installer").start();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (models.shadowModelId() == null && !install.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(nextId, models.shadowModelId());
+    float[][][] windows = {new float[tiny.window()][tiny.featureDim()]};
+    for (int i = 0; i < 3; i++) {
+      assertEquals(servingId, models.score(windows).modelId(), "the shadow does not predict");
+    }
+
+    assertEquals(nextId, install.get(30, java.util.concurrent.TimeUnit.SECONDS));
+
+    assertEquals(nextId, models.score(windows).modelId());
+    String text = scrape();
+    String labels = "{model_id=\"" + nextId + "\",role=\"detector\"}";
+    assertTrue(text.contains("oad_model_shadow_predictions_total" + labels + " 3.0"), text);
+    assertTrue(text.contains("oad_model_shadow_score_difference_count" + labels + " 3"), text);
+    models.shutdown();
   }
 
   private Path version(String name) throws IOException {
