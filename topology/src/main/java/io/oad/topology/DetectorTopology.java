@@ -23,7 +23,9 @@ import org.apache.kafka.streams.Topology;
  *       → sink "events-sink"
  * </pre>
  *
- * All stores are persistent and changelogged.
+ * All stores are persistent and changelogged. "window-and-detect" scores steps in batches across
+ * the cameras and tasks of each stream thread ({@link DetectBatching}, from {@link
+ * TopologyOptions#batching()}).
  *
  * <p>Every node and the store carry explicit names, pinned by a test, because generated names would
  * change with the topology and orphan the state.
