@@ -47,6 +47,9 @@ public final class DetectorMetrics {
   /** Drop reason: a further frame of a step already predicted on its first frame. */
   public static final String REASON_EXTRA_FRAME = "extra_frame";
 
+  /** Reason: captured longer ago than the lag bound when the detector reached it. */
+  public static final String REASON_STALE = "stale";
+
   /** Reason: a sequence number already seen for the camera. */
   public static final String REASON_DUPLICATE = "duplicate";
 

@@ -12,9 +12,17 @@ package io.oad.topology;
  * @param emitOnFirstFrame true: a step is predicted as soon as its first frame arrives (no added
  *     latency; later frames of that step are dropped as {@code extra_frame}); false: the step is
  *     predicted when it closes, from its last frame (up to one step of added latency)
+ * @param maxLagMs bound on how far behind the wall clock a frame may be when the detector reaches
+ *     it: an embedding captured more than this before it is processed is not applied (dropped as
+ *     {@code stale}, so its step becomes a missing step, padded or a reset like any gap); 0
+ *     disables it (every frame is used however late)
  */
 public record StepTiming(
-    double stepsPerSecond, int gapMaxSteps, long idleCloseMs, boolean emitOnFirstFrame) {
+    double stepsPerSecond,
+    int gapMaxSteps,
+    long idleCloseMs,
+    boolean emitOnFirstFrame,
+    long maxLagMs) {
   /** Largest accepted rate: one step per millisecond. */
   public static final double MAX_STEPS_PER_SECOND = 1000.0;
 
@@ -30,6 +38,27 @@ public record StepTiming(
     if (idleCloseMs < 0) {
       throw new IllegalArgumentException("idleCloseMs must be >= 0, got " + idleCloseMs);
     }
+    if (maxLagMs < 0) {
+      throw new IllegalArgumentException("maxLagMs must be >= 0, got " + maxLagMs);
+    }
+  }
+
+  /** A timing without a lag bound. */
+  public StepTiming(
+      double stepsPerSecond, int gapMaxSteps, long idleCloseMs, boolean emitOnFirstFrame) {
+    this(stepsPerSecond, gapMaxSteps, idleCloseMs, emitOnFirstFrame, 0L);
+  }
+
+  /** A copy with the lag bound {@code maxLagMs} (0 = none). */
+  public StepTiming withMaxLagMs(long maxLagMs) {
+    return new StepTiming(stepsPerSecond, gapMaxSteps, idleCloseMs, emitOnFirstFrame, maxLagMs);
+  }
+
+  /**
+   * Whether a frame captured at {@code captureMs} is too old to use at wall-clock {@code nowMs}.
+   */
+  public boolean stale(long captureMs, long nowMs) {
+    return maxLagMs > 0 && nowMs - captureMs > maxLagMs;
   }
 
   /** A timing that predicts a step when it closes, from its last frame. */

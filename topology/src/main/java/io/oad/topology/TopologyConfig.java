@@ -96,6 +96,13 @@ public final class TopologyConfig extends AbstractConfig {
           + " waiting for a frame of a later step (so a camera's last step is not held back); 0"
           + " disables.";
 
+  public static final String STEP_MAX_LAG_MS_CONFIG = "oad.step.max.lag.ms";
+  private static final String STEP_MAX_LAG_MS_DOC =
+      "Bounded latency under overload: an embedding captured more than this many ms before the"
+          + " detector reaches it is dropped (reason 'stale') and its step counts as missing (padded"
+          + " up to oad.gap.max.steps, a window reset beyond); 0 = use every embedding however late"
+          + " (replays, backlogs).";
+
   public static final String START_THRESHOLD_CONFIG = "oad.event.start.threshold";
   private static final String START_THRESHOLD_DOC =
       "An action starts when its score exceeds this for oad.event.min.duration.steps steps.";
@@ -227,6 +234,13 @@ public final class TopologyConfig extends AbstractConfig {
               Importance.LOW,
               STEP_IDLE_CLOSE_MS_DOC)
           .define(
+              STEP_MAX_LAG_MS_CONFIG,
+              Type.LONG,
+              0L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              STEP_MAX_LAG_MS_DOC)
+          .define(
               START_THRESHOLD_CONFIG,
               Type.DOUBLE,
               0.6,
@@ -339,7 +353,8 @@ public final class TopologyConfig extends AbstractConfig {
         getDouble(STEPS_PER_SECOND_CONFIG),
         getInt(GAP_MAX_STEPS_CONFIG),
         getLong(STEP_IDLE_CLOSE_MS_CONFIG),
-        "first".equals(getString(STEP_EMIT_CONFIG)));
+        "first".equals(getString(STEP_EMIT_CONFIG)),
+        getLong(STEP_MAX_LAG_MS_CONFIG));
   }
 
   /** When predictions become events. */

@@ -193,6 +193,11 @@ public final class WindowAndDetectProcessor
     forwardScored();
     long seq = embedding.sequence();
     long t = embedding.captureTimeMs();
+    if (timing.stale(t, context.currentSystemTimeMs())) {
+      // shed load: the step becomes a missing step, as if the frame had never arrived
+      drop(DetectorMetrics.REASON_STALE, camera, seq, "captured more than the lag bound ago");
+      return;
+    }
     WindowMeta meta = windows.meta(camera);
     StepAssigner.Decision d;
     if (lane().waiting(camera) && meta != null) {
