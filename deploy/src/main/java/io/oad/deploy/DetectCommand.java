@@ -93,6 +93,31 @@ final class DetectCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--batch-max",
+      paramLabel = "N",
+      description =
+          "Most steps (of all cameras of a stream thread) scored in one model call; 1 = no batching"
+              + " (default 32; key oad.detect.batch.max).")
+  Integer batchMax;
+
+  @Option(
+      names = "--batch-wait-ms",
+      paramLabel = "MS",
+      description =
+          "Longest a step waits for its batch to fill; 0 = no batching (default 20; key"
+              + " oad.detect.batch.max.wait.ms).")
+  Long batchWaitMs;
+
+  @Option(
+      names = "--max-lag-ms",
+      paramLabel = "MS",
+      description =
+          "Drop embeddings captured longer ago than this when the detector reaches them (reason"
+              + " 'stale'; their steps count as missing); 0 = off (default 0; key"
+              + " oad.step.max.lag.ms).")
+  Long maxLagMs;
+
+  @Option(
       names = "--metrics-port",
       defaultValue = "9402",
       description =
@@ -108,6 +133,21 @@ final class DetectCommand implements Callable<Integer> {
   boolean noLive;
 
   @Mixin ConfigOptions configOptions;
+
+  /** The topology keys given as options (they win over the file and the environment). */
+  private java.util.Map<String, Object> overrides() {
+    java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+    if (batchMax != null) {
+      o.put(TopologyConfig.DETECT_BATCH_MAX_CONFIG, batchMax);
+    }
+    if (batchWaitMs != null) {
+      o.put(TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, batchWaitMs);
+    }
+    if (maxLagMs != null) {
+      o.put(TopologyConfig.STEP_MAX_LAG_MS_CONFIG, maxLagMs);
+    }
+    return o;
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -152,6 +192,7 @@ final class DetectCommand implements Callable<Integer> {
             .bootstrapServers(bootstrap)
             .stateDir(configOptions.pick("--state-dir", stateDir, oad.detectStateDir()))
             .numStreamThreads(threads)
+            .properties(overrides())
             .build();
     CountDownLatch done = new CountDownLatch(1);
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
