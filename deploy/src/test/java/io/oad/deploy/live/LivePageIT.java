@@ -51,16 +51,17 @@ class LivePageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the page shows, read from its elements (text and data attributes). */
+  // the page may still be loading when the first reading is taken: missing elements read as empty
   private static final String READ_PAGE =
       """
       JSON.stringify({
-        status: document.getElementById("status").dataset.state,
+        status: document.getElementById("status")?.dataset.state || "loading",
         cameras: [...document.querySelectorAll("section.camera")].map((s) => ({
           camera: s.dataset.camera,
           action: s.dataset.action || "",
-          text: s.querySelector("[data-field=action]").textContent,
+          text: s.querySelector("[data-field=action]")?.textContent || "",
           sequence: s.dataset.sequence === undefined ? -1 : Number(s.dataset.sequence),
-          points: Number(s.querySelector("canvas.timeline").dataset.points || 0),
+          points: Number(s.querySelector("canvas.timeline")?.dataset.points || 0),
           anticipated: [...s.querySelectorAll("[data-field=anticipated] li")].map(
             (li) => li.dataset.lead),
           events: s.querySelectorAll("[data-field=events] li").length,

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,6 +156,26 @@ class OpsFilesTest {
     OpsFiles.one("grafana/dashboards/oad.json")
         .path("panels")
         .forEach(p -> assertEquals(uid, p.path("datasource").path("uid").asText()));
+    // Grafana lays panels out on a 24-column grid of whole numbers; unique ids, no overlap
+    Set<Integer> ids = new HashSet<>();
+    Set<String> cells = new HashSet<>();
+    OpsFiles.one("grafana/dashboards/oad.json")
+        .path("panels")
+        .forEach(
+            p -> {
+              String title = p.path("title").asText();
+              assertTrue(ids.add(p.path("id").asInt()), "panel id repeated: " + title);
+              JsonNode g = p.path("gridPos");
+              for (String k : List.of("h", "w", "x", "y")) {
+                assertTrue(g.path(k).isInt(), "gridPos." + k + " of '" + title + "': " + g);
+              }
+              assertTrue(g.get("x").asInt() + g.get("w").asInt() <= 24, "too wide: " + title);
+              for (int x = g.get("x").asInt(); x < g.get("x").asInt() + g.get("w").asInt(); x++) {
+                for (int y = g.get("y").asInt(); y < g.get("y").asInt() + g.get("h").asInt(); y++) {
+                  assertTrue(cells.add(x + "," + y), "'" + title + "' overlaps another panel");
+                }
+              }
+            });
   }
 
   @Test
