@@ -11,9 +11,10 @@ import java.util.Random;
  * A seeded byte-level mutator for fuzzing decoders: bit flips, interesting bytes, truncation,
  * extension, splices of two inputs, chunk duplication, huge or negative length fields in both byte
  * orders, text tokens for JSON, and plain random bytes. The same seed gives the same inputs, so a
- * failure can be replayed.
+ * failure can be replayed. Shared with the fuzz tests of other modules through this module's test
+ * jar.
  */
-final class Mutator {
+public final class Mutator {
   private static final int[] INTERESTING_INTS = {
     0, 1, -1, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 65_536, 65_537, 0x7FFF_FFFF, 0x8000_0000
   };
@@ -48,7 +49,7 @@ final class Mutator {
    * @param seed fixes the sequence of inputs
    * @param corpus valid encodings to start from (at least one)
    */
-  Mutator(long seed, List<byte[]> corpus) {
+  public Mutator(long seed, List<byte[]> corpus) {
     if (corpus.isEmpty()) {
       throw new IllegalArgumentException("the corpus must hold at least one valid input");
     }
@@ -57,12 +58,12 @@ final class Mutator {
   }
 
   /** The random source, for callers that mutate more than bytes. */
-  Random random() {
+  public Random random() {
     return random;
   }
 
   /** The next input: a corpus entry after 1..4 mutations, or (rarely) random bytes. */
-  byte[] next() {
+  public byte[] next() {
     if (random.nextInt(16) == 0) {
       byte[] noise = new byte[random.nextInt(300)];
       random.nextBytes(noise);
@@ -81,7 +82,7 @@ final class Mutator {
   }
 
   /** One mutation of {@code b} (may return a new array). */
-  byte[] mutate(byte[] b) {
+  public byte[] mutate(byte[] b) {
     switch (random.nextInt(10)) {
       case 0: // bit flips
         if (b.length > 0) {

@@ -11,6 +11,7 @@ import io.oad.contract.DeadLetterHeaders;
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.FrameHeaders;
+import io.oad.contract.Mutator;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import java.nio.file.Path;

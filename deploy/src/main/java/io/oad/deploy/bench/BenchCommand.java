@@ -108,6 +108,15 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> threads;
 
   @Option(
+      names = "--e2e-warmup-seconds",
+      defaultValue = "30",
+      description =
+          "End to end: seconds the cameras publish before the measured --seconds start (JIT, first"
+              + " libtorch calls and the backlog of a cold start are not counted) (default:"
+              + " ${DEFAULT-VALUE}).")
+  int e2eWarmupSeconds;
+
+  @Option(
       names = "--warmup",
       defaultValue = "2",
       description = "Untimed runs before each case (default: ${DEFAULT-VALUE}).")
@@ -276,7 +285,8 @@ public final class BenchCommand implements Callable<Integer> {
                     seconds,
                     data,
                     stepsPerSecond,
-                    new DetectBatching(batch, batch == 1 ? 0 : detectWaitMs)));
+                    new DetectBatching(batch, batch == 1 ? 0 : detectWaitMs),
+                    e2eWarmupSeconds));
         EndToEndBench.Result r =
             bench.run(
                 clipFrames,
@@ -368,6 +378,7 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("batches", batches);
     s.put("threads", threads);
     s.put("warmup", warmup);
+    s.put("e2eWarmupSeconds", e2eWarmupSeconds);
     s.put("iterations", iterations);
     s.put("maxSecondsPerCase", maxSeconds);
     s.put("matmul", matmul);

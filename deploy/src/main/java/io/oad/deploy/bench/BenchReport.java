@@ -101,11 +101,12 @@ final class BenchReport {
     out.println();
     out.printf(
         Locale.ROOT,
-        "END TO END (broker + extractor + topology in this JVM; %d cameras x %.1f fps, %d s,"
-            + " %.1f steps/s; detector batches <= %d, wait <= %d ms)%n",
+        "END TO END (broker + extractor + topology in this JVM; %d cameras x %.1f fps, %d s after"
+            + " %d s of warm-up, %.1f steps/s; detector batches <= %d, wait <= %d ms)%n",
         r.cameras(),
         r.fps(),
         r.seconds(),
+        r.warmupSeconds(),
         r.stepsPerSecond(),
         r.batches().maxBatch(),
         r.batches().maxWaitMs());
@@ -154,6 +155,13 @@ final class BenchReport {
         r.topologyMs().p50(),
         r.topologyMs().p95(),
         r.topologyMs().p99());
+    if (!r.intervals().isEmpty()) {
+      StringBuilder line = new StringBuilder("  p99 by interval (s)  ");
+      for (EndToEndBench.Interval i : r.intervals()) {
+        line.append(String.format(Locale.ROOT, " %d:%.0f", i.fromSecond(), i.endToEndMs().p99()));
+      }
+      out.println(line);
+    }
     double cpuTotal = r.cpuSecondsByComponent().values().stream().mapToDouble(d -> d).sum();
     out.printf(
         Locale.ROOT,

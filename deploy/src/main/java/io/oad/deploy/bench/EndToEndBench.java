@@ -42,6 +42,8 @@ final class EndToEndBench {
    *
    * @param stepsPerSecond the topology's model steps per second ({@code oad.steps.per.second})
    * @param batching the topology's batching across cameras
+   * @param warmupSeconds seconds the cameras publish before the measured {@code seconds} start
+   *     (JIT, first libtorch calls, the backlog of a cold start); nothing of them is counted
    */
   record Settings(
       int cameras,
@@ -49,7 +51,8 @@ final class EndToEndBench {
       int seconds,
       Path dataDir,
       double stepsPerSecond,
-      DetectBatching batching) {
+      DetectBatching batching,
+      int warmupSeconds) {
     /** Validates the settings. */
     Settings {
       if (cameras < 1 || !(fps > 0) || seconds < 1 || !(stepsPerSecond > 0)) {
@@ -64,11 +67,25 @@ final class EndToEndBench {
                 + stepsPerSecond);
       }
       java.util.Objects.requireNonNull(batching, "batching");
+      if (warmupSeconds < 0) {
+        throw new IllegalArgumentException("warmupSeconds must be >= 0, got " + warmupSeconds);
+      }
+    }
+
+    /** Settings without a warm-up. */
+    Settings(
+        int cameras,
+        double fps,
+        int seconds,
+        Path dataDir,
+        double stepsPerSecond,
+        DetectBatching batching) {
+      this(cameras, fps, seconds, dataDir, stepsPerSecond, batching, 0);
     }
 
     /** Settings with the topology's default step rate and batching. */
     Settings(int cameras, double fps, int seconds, Path dataDir) {
-      this(cameras, fps, seconds, dataDir, 4.0, DetectBatching.defaults());
+      this(cameras, fps, seconds, dataDir, 4.0, DetectBatching.defaults(), 0);
     }
 
     /** Predictions per second the cameras call for: one per camera and step. */
@@ -133,6 +150,9 @@ final class EndToEndBench {
    *     bound, it includes heap growth the collector has not given back
    * @param cpuSecondsByComponent CPU seconds of this JVM's threads while the cameras published, by
    *     component ({@link ThreadCpu})
+   * @param warmupSeconds seconds of publishing before the measurement started (not counted)
+   * @param intervals capture-to-reader latency per interval of the measured run, to show whether it
+   *     is steady or grows
    */
   record Result(
       int cameras,
@@ -159,7 +179,34 @@ final class EndToEndBench {
       long rssBytesEnd,
       long rssBytesPerCamera,
       long heapUsedBytesEnd,
-      Map<String, Double> cpuSecondsByComponent) {}
+      Map<String, Double> cpuSecondsByComponent,
+      int warmupSeconds,
+      List<Interval> intervals) {}
+
+  /**
+   * Predictions that arrived in one interval of the measured run.
+   *
+   * @param fromSecond start of the interval, seconds after the measurement started
+   * @param predictions how many arrived
+   * @param endToEndMs their capture-to-reader latency
+   */
+  record Interval(int fromSecond, long predictions, Percentiles endToEndMs) {}
+
+  /** Splits the arrivals after {@code startMs} into intervals of {@code seconds}. */
+  static List<Interval> intervals(
+      List<PredictionCollector.Arrival> arrivals, long startMs, long stopMs, int seconds) {
+    java.util.TreeMap<Integer, List<Long>> byInterval = new java.util.TreeMap<>();
+    for (PredictionCollector.Arrival a : arrivals) {
+      if (a.arrivalMs() > startMs && a.arrivalMs() <= stopMs) {
+        int i = (int) ((a.arrivalMs() - startMs) / (seconds * 1000L));
+        byInterval.computeIfAbsent(i, k -> new java.util.ArrayList<>()).add(a.endToEndMs());
+      }
+    }
+    List<Interval> out = new java.util.ArrayList<>();
+    byInterval.forEach(
+        (i, ms) -> out.add(new Interval(i * seconds, ms.size(), Percentiles.of(ms))));
+    return out;
+  }
 
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(20);
 
@@ -224,10 +271,19 @@ final class EndToEndBench {
             modelId);
         SimulatedCameras cams =
             new SimulatedCameras(producer, cameraFrames(framesPerCamera), settings.fps());
+        cams.start();
+        long warmupPublished = 0;
+        long warmupFailed = 0;
+        if (settings.warmupSeconds() > 0) {
+          progress.printf(
+              Locale.ROOT, "  warming up for %d s (not counted)%n", settings.warmupSeconds());
+          Thread.sleep(settings.warmupSeconds() * 1000L);
+          warmupPublished = cams.published();
+          warmupFailed = cams.failed();
+        }
         long start = System.currentTimeMillis();
         long end = start + settings.seconds() * 1000L;
         ThreadCpu cpu = new ThreadCpu();
-        cams.start();
         long framesPublished;
         long framesFailed;
         try {
@@ -240,15 +296,16 @@ final class EndToEndBench {
           cams.close();
         }
         Map<String, Double> cpuSeconds = cpu.secondsByComponent();
-        framesPublished = cams.published();
-        framesFailed = cams.failed();
+        framesPublished = cams.published() - warmupPublished;
+        framesFailed = cams.failed() - warmupFailed;
         long stopped = System.currentTimeMillis();
         long rssEnd = ProcessMemory.rssBytes();
         long heapEnd = ProcessMemory.heapUsedBytes();
         extractorLag.end();
         topologyLag.end();
         double drainSeconds = drain(reader, extractorLag, topologyLag);
-        List<PredictionCollector.Arrival> all = reader.arrivals();
+        List<PredictionCollector.Arrival> all =
+            reader.arrivals().stream().filter(a -> a.arrivalMs() > start).toList();
         long mid = start + (stopped - start) / 2;
         long inRun = all.stream().filter(a -> a.arrivalMs() <= stopped).count();
         long secondHalf =
@@ -287,7 +344,9 @@ final class EndToEndBench {
             rssEnd,
             Math.max(0, rssEnd - rssIdle) / settings.cameras(),
             heapEnd,
-            cpuSeconds);
+            cpuSeconds,
+            settings.warmupSeconds(),
+            intervals(all, start, stopped, Math.max(1, Math.min(30, settings.seconds() / 10))));
       }
     }
   }

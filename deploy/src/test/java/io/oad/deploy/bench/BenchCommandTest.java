@@ -41,6 +41,7 @@ class BenchCommandTest {
                 "--cameras", "2",
                 "--fps", "2",
                 "--seconds", "5",
+                "--e2e-warmup-seconds", "2",
                 "--clips", clips().toString(),
                 "--data", tmp.resolve("data").toString());
     assertEquals(0, rc);
@@ -79,6 +80,9 @@ class BenchCommandTest {
     positive(e2e, "predictionsAfterDrain");
     positive(e2e, "rssBytesEnd");
     positive(e2e.path("endToEndMs"), "p50");
+    assertEquals(2, e2e.path("warmupSeconds").asInt());
+    assertTrue(e2e.path("intervals").size() >= 1, "latency by interval: " + e2e);
+    positive(e2e.path("intervals").get(0), "predictions");
     positive(e2e.path("endToEndMs"), "p99");
     assertTrue(
         e2e.path("endToEndMs").path("p99").asDouble()

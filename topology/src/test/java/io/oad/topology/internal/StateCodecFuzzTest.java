@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oad.topology.Mutator;
+import io.oad.contract.Mutator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
