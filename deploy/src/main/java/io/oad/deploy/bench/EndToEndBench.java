@@ -464,14 +464,30 @@ final class EndToEndBench {
   }
 
   private static void wipe(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
+    // a broker of an earlier run may still be writing its last files: try a few times
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (Files.exists(dir)) {
+          try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
+        }
+        Files.createDirectories(dir);
+        return;
+      } catch (IOException | java.io.UncheckedIOException e) {
+        if (attempt == 5) {
+          throw new IOException("cannot empty the benchmark data folder " + dir + ": " + e, e);
+        }
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while emptying " + dir, ie);
         }
       }
     }
-    Files.createDirectories(dir);
   }
 
   /** The lag of one group, sampled during the run. */
