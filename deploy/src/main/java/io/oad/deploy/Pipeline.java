@@ -31,6 +31,7 @@ public final class Pipeline implements AutoCloseable {
   private final ExtractorService extractor;
   private final Thread extractorThread;
   private final DetectorApp detector;
+  private final DetectorMetrics detectorMetrics;
   private final Detector model;
   private final SwappableStepModel models;
 
@@ -60,6 +61,28 @@ public final class Pipeline implements AutoCloseable {
       Detector model,
       PrometheusRegistry registry,
       UnaryOperator<ExtractorConfig.Builder> extractorSettings) {
+    this(
+        bootstrap,
+        stateDir,
+        backbone,
+        model,
+        registry,
+        extractorSettings,
+        UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with settings of the topology on top of the in-process defaults (commit interval 100
+   * ms; e.g. the step rate or the batching, as the benchmark sets them).
+   */
+  public Pipeline(
+      String bootstrap,
+      Path stateDir,
+      Backbone backbone,
+      Detector model,
+      PrometheusRegistry registry,
+      UnaryOperator<ExtractorConfig.Builder> extractorSettings,
+      UnaryOperator<TopologyConfig.Builder> topologySettings) {
     if (model.config().featureDim() != backbone.dimension()) {
       throw new IllegalArgumentException(
           "model "
@@ -83,18 +106,25 @@ public final class Pipeline implements AutoCloseable {
             backbone,
             extractorMetrics);
     this.extractorThread = new Thread(extractor, "oad-extractor");
-    DetectorMetrics detectorMetrics = new DetectorMetrics().register(registry);
+    this.detectorMetrics = new DetectorMetrics().register(registry);
     TopologyConfig config =
-        TopologyConfig.builder()
-            .bootstrapServers(bootstrap)
-            .stateDir(stateDir)
-            .commitIntervalMs(100)
+        topologySettings
+            .apply(
+                TopologyConfig.builder()
+                    .bootstrapServers(bootstrap)
+                    .stateDir(stateDir)
+                    .commitIntervalMs(100))
             .build();
     this.models = SwappableStepModel.of(model);
     this.detector = new DetectorApp(config, () -> models, detectorMetrics);
     new KafkaStreamsMetrics(detector.streams()::metrics).register(registry);
     extractorThread.start();
     detector.start();
+  }
+
+  /** The topology's metrics (registered in the pipeline's registry). */
+  public DetectorMetrics detectorMetrics() {
+    return detectorMetrics;
   }
 
   /** Waits until the topology is processing (or fails). */

@@ -5,14 +5,9 @@ import io.oad.deploy.EmbeddedKafka;
 import io.oad.deploy.Pipeline;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
-import io.oad.extractor.ExtractorConfig;
-import io.oad.extractor.ExtractorMetrics;
-import io.oad.extractor.ExtractorService;
 import io.oad.ingest.VideoIngestor;
 import io.oad.topology.DetectBatching;
-import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.DetectorStepModel;
 import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -26,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -238,14 +234,24 @@ final class EndToEndBench {
       Detector model = detector.apply(backbone.dimension());
       String modelId = model.modelId();
       int window = model.config().window();
-      DetectorMetrics detectorMetrics = new DetectorMetrics();
-      try (BenchPipeline pipeline =
-              new BenchPipeline(
+      try (Pipeline pipeline =
+              new Pipeline(
                   bootstrap,
                   settings.dataDir().resolve("streams"),
                   backbone,
                   model,
-                  detectorMetrics);
+                  new PrometheusRegistry(),
+                  UnaryOperator.identity(),
+                  topology ->
+                      topology
+                          .property(
+                              TopologyConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
+                          .property(
+                              TopologyConfig.DETECT_BATCH_MAX_CONFIG,
+                              settings.batching().maxBatch())
+                          .property(
+                              TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG,
+                              settings.batching().maxWaitMs()));
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
           PredictionCollector reader = new PredictionCollector(bootstrap).start();
@@ -325,7 +331,7 @@ final class EndToEndBench {
             settings.seconds(),
             settings.stepsPerSecond(),
             settings.neededPredictionsPerSecond(),
-            Batches.of(settings.batching(), detectorMetrics),
+            Batches.of(settings.batching(), pipeline.detectorMetrics()),
             backboneId,
             modelId,
             window,
@@ -351,75 +357,6 @@ final class EndToEndBench {
     }
   }
 
-  /**
-   * The extractor and the topology in this JVM, as {@link Pipeline} runs them, but with the
-   * benchmark's step rate and batching and with the detector metrics kept for the report.
-   */
-  private final class BenchPipeline implements AutoCloseable {
-    private final ExtractorService extractor;
-    private final Thread extractorThread;
-    private final DetectorApp detector;
-    private final Detector model;
-
-    BenchPipeline(
-        String bootstrap,
-        Path stateDir,
-        Backbone backbone,
-        Detector model,
-        DetectorMetrics metrics) {
-      this.model = model;
-      PrometheusRegistry registry = new PrometheusRegistry();
-      this.extractor =
-          new ExtractorService(
-              ExtractorConfig.builder().setBootstrapServers(bootstrap).build(),
-              backbone,
-              new ExtractorMetrics().register(registry));
-      this.extractorThread = new Thread(extractor, "oad-extractor");
-      TopologyConfig config =
-          TopologyConfig.builder()
-              .bootstrapServers(bootstrap)
-              .stateDir(stateDir)
-              .commitIntervalMs(100)
-              .property(TopologyConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
-              .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, settings.batching().maxBatch())
-              .property(
-                  TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, settings.batching().maxWaitMs())
-              .build();
-      this.detector =
-          new DetectorApp(config, () -> new DetectorStepModel(model), metrics.register(registry));
-      extractorThread.start();
-      detector.start();
-    }
-
-    void awaitRunning(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (detector.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
-        if (!detector.state().isRunningOrRebalancing()
-            && detector.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
-          throw new IllegalStateException("detector topology stopped: " + detector.state());
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "detector topology not running after " + timeout + ": " + detector.state());
-        }
-        Thread.sleep(50);
-      }
-    }
-
-    @Override
-    public void close() {
-      extractor.close();
-      try {
-        extractorThread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      detector.close(Duration.ofSeconds(10));
-      model.close();
-    }
-  }
-
-  /** Camera i loops the frames of every clip j with j ≡ i (mod cameras), or clip i mod clips. */
   private List<List<JpegFrame>> cameraFrames(List<List<JpegFrame>> clips) {
     List<List<JpegFrame>> perCamera = new ArrayList<>();
     for (int i = 0; i < settings.cameras(); i++) {
