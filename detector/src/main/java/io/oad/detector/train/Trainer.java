@@ -126,13 +126,26 @@ public final class Trainer {
         int[] order = shuffled(data.size(), new Random(config.seed() * 1_000_003L + epoch));
         int batches = (order.length + config.batchSize() - 1) / config.batchSize();
         double lossSum = 0;
+        int skipped = 0;
         long start = System.nanoTime();
         for (int b = 0; b < batches; b++) {
           int from = b * config.batchSize();
           int[] idx =
               Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
-          lossSum += step.run(data.batch(idx), data);
-          steps++;
+          float batchLoss = step.run(data.batch(idx), data);
+          if (Float.isNaN(batchLoss)) {
+            skipped++;
+            log.printf(
+                Locale.ROOT,
+                "epoch %d/%d  batch %d/%d  loss or gradient not finite: update skipped%n",
+                epoch + 1,
+                config.epochs(),
+                b + 1,
+                batches);
+          } else {
+            lossSum += batchLoss;
+            steps++;
+          }
           if (config.logEvery() > 0 && ((b + 1) % config.logEvery() == 0 || b + 1 == batches)) {
             double seconds = (System.nanoTime() - start) / 1e9;
             log.printf(
@@ -142,7 +155,7 @@ public final class Trainer {
                 config.epochs(),
                 b + 1,
                 batches,
-                lossSum / (b + 1),
+                lossSum / Math.max(1, b + 1 - skipped),
                 schedule.rateAt(epoch),
                 Math.min(order.length, (b + 1) * config.batchSize()) / seconds);
           }
@@ -155,7 +168,7 @@ public final class Trainer {
         EpochStats stats =
             new EpochStats(
                 epoch + 1,
-                lossSum / batches,
+                lossSum / Math.max(1, batches - skipped),
                 eval == null ? Double.NaN : eval.mAP(),
                 eval == null ? List.of() : eval.futureMAP(),
                 schedule.rateAt(epoch),
@@ -279,13 +292,25 @@ public final class Trainer {
           g.attach(scope); // frees the handle, not the gradient itself
           gradients.add(g);
         }
-        GlobalNormClip.clip(gradients, clipNorm);
+        double norm = GlobalNormClip.clip(gradients, clipNorm);
+        // an overflow (inf loss or gradient) would turn the weights into NaN for good: clipping
+        // scales inf by 0; skip the update instead, as mixed-precision trainers do
+        boolean finite = Float.isFinite(value) && Double.isFinite(norm);
         for (int i = 0; i < params.size(); i++) {
           Parameter p = params.get(i);
-          optimizer.update(p.getId(), p.getArray(), gradients.get(i));
-          gradients.get(i).subi(gradients.get(i));
+          if (finite) {
+            optimizer.update(p.getId(), p.getArray(), gradients.get(i));
+          }
+          NDArray g = gradients.get(i);
+          g.subi(g);
+          if (!finite) {
+            // inf - inf is NaN: zero those entries too, in place
+            try (NDArray nan = g.isNaN()) {
+              g.set(nan, 0f);
+            }
+          }
         }
-        return value;
+        return finite ? value : Float.NaN;
       }
     }
   }
