@@ -135,14 +135,18 @@ final class DetectorBench {
     OadtrConfig c = detector.config();
     float[][][] windows = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
     Percentiles call = Percentiles.of(loop.time(() -> detector.predict(windows)));
+    return row(name, detector, threads, batch, call, OadtrFlops.flopsPerPrediction(c));
+  }
+
+  /** A row from the timed calls of {@code batch} predictions each costing {@code flops}. */
+  private static Row row(
+      String name, Detector detector, int threads, int batch, Percentiles call, double flops) {
     double perPrediction = call.p50() / batch;
     double predictionsPerSecond = 1000.0 / perPrediction;
-    double flops = OadtrFlops.flopsPerPrediction(c);
-    double gflops = flops * predictionsPerSecond / 1e9;
     return new Row(
         name,
         detector.modelId(),
-        parameterCount(c),
+        parameterCount(detector.config()),
         flops / 1e9,
         threads,
         batch,
@@ -151,7 +155,7 @@ final class DetectorBench {
         perPrediction,
         call.p90() / batch,
         predictionsPerSecond,
-        gflops,
+        flops * predictionsPerSecond / 1e9,
         Double.NaN); // set by withPeak once the reference is known
   }
 
@@ -177,23 +181,7 @@ final class DetectorBench {
     }
     float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
     Percentiles call = Percentiles.of(loop.time(() -> streaming.step(streams, next)));
-    double perPrediction = call.p50() / batch;
-    double predictionsPerSecond = 1000.0 / perPrediction;
-    double flops = 2.0 * OadtrFlops.macsPerCachedPrediction(c);
-    return new Row(
-        name,
-        detector.modelId(),
-        parameterCount(c),
-        flops / 1e9,
-        threads,
-        batch,
-        call.count(),
-        call,
-        perPrediction,
-        call.p90() / batch,
-        predictionsPerSecond,
-        flops * predictionsPerSecond / 1e9,
-        Double.NaN);
+    return row(name, detector, threads, batch, call, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
   }
 
   /** Seeded uniform windows in [-1, 1]: the cost does not depend on the values. */
