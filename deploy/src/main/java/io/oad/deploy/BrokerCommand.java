@@ -1,6 +1,7 @@
 package io.oad.deploy;
 
 import io.oad.contract.Topics;
+import io.oad.service.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

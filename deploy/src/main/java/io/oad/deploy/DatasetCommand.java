@@ -1,10 +1,11 @@
 package io.oad.deploy;
 
-import io.oad.detector.data.LabeledSequence;
-import io.oad.detector.data.NpyFeatures;
-import io.oad.detector.data.SyntheticSequences;
-import io.oad.ingest.compose.ClipCatalog;
-import io.oad.ingest.compose.ComposedStream;
+import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.NpyFeatures;
+import io.oad.datasets.SyntheticSequences;
+import io.oad.datasets.compose.ClipCatalog;
+import io.oad.datasets.compose.ComposedStream;
+import io.oad.training.features.WeizmannData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

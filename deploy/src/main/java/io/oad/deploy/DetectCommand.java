@@ -1,16 +1,19 @@
 package io.oad.deploy;
 
-import io.oad.deploy.backbone.Backbones;
 import io.oad.deploy.live.LiveFeed;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
-import io.oad.deploy.models.ModelMetrics;
-import io.oad.deploy.models.ModelUpdates;
-import io.oad.deploy.models.ModelWatcher;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
+import io.oad.service.Backbones;
+import io.oad.service.DetectorStepModel;
+import io.oad.service.MetricsServer;
+import io.oad.service.Models;
+import io.oad.service.models.ModelMetrics;
+import io.oad.service.models.ModelUpdates;
+import io.oad.service.models.ModelWatcher;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.KafkaStreamsMetrics;
@@ -178,7 +181,7 @@ final class DetectCommand implements Callable<Integer> {
                 return backbone.dimension();
               }
             });
-    SwappableStepModel models = SwappableStepModel.of(detector);
+    SwappableStepModel models = DetectorStepModel.serve(detector);
     modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, detector.modelId());
     if (watcher != null) {
       watcher.start(

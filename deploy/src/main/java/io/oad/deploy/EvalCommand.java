@@ -1,22 +1,24 @@
 package io.oad.deploy;
 
-import io.oad.deploy.backbone.Backbones;
+import io.oad.datasets.ClassLayout;
+import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.NpyFeatures;
+import io.oad.datasets.compose.ClipCatalog;
+import io.oad.datasets.compose.ComposedStream;
 import io.oad.detector.Detector;
-import io.oad.detector.data.LabeledSequence;
-import io.oad.detector.data.NpyFeatures;
-import io.oad.detector.eval.ClassLayout;
-import io.oad.detector.eval.DelayReport;
-import io.oad.detector.eval.DetectionDelay;
-import io.oad.detector.eval.EvalReport;
-import io.oad.detector.eval.EvalResult;
-import io.oad.detector.eval.FrameMetrics;
-import io.oad.detector.eval.FrameScores;
-import io.oad.detector.eval.HtmlReport;
-import io.oad.detector.eval.VideoTimeline;
-import io.oad.detector.train.Evaluator;
 import io.oad.extractor.Backbone;
-import io.oad.ingest.compose.ClipCatalog;
-import io.oad.ingest.compose.ComposedStream;
+import io.oad.service.Backbones;
+import io.oad.service.Models;
+import io.oad.training.Evaluator;
+import io.oad.training.eval.DelayReport;
+import io.oad.training.eval.DetectionDelay;
+import io.oad.training.eval.EvalReport;
+import io.oad.training.eval.EvalResult;
+import io.oad.training.eval.FrameMetrics;
+import io.oad.training.eval.FrameScores;
+import io.oad.training.eval.HtmlReport;
+import io.oad.training.eval.VideoTimeline;
+import io.oad.training.features.WeizmannData;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Option;
       "report.html to --out.",
       "Data: --clips DIR --subjects ... (composes streams of those subjects), or --features/--targets/--split."
     })
-final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "Composed streams from clips:%n")
   Clips clips;
 
@@ -139,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** Metrics of one model on a data set. */
-  record Report(
+  public record Report(
       EvalResult result, DelayReport delay, List<FrameScores> scores, ClassLayout layout) {
     void write(Path dir, List<String> classNames) {
       EvalReport.write(dir.resolve("report.json"), result, delay, classNames);
@@ -184,7 +186,7 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  static Report evaluate(
+  public static Report evaluate(
       Detector detector, List<LabeledSequence> data, ClassLayout layout, double stepSeconds) {
     List<FrameScores> scores =
         Evaluator.score(detector, data, layout.ambiguous(), Evaluator.DEFAULT_BATCH);

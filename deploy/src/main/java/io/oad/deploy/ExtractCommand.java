@@ -1,17 +1,19 @@
 package io.oad.deploy;
 
-import io.oad.deploy.backbone.Backbones;
-import io.oad.deploy.models.ModelMetrics;
-import io.oad.deploy.models.ModelUpdates;
-import io.oad.deploy.models.ModelWatcher;
 import io.oad.deploy.ops.ConfigOptions;
 import io.oad.deploy.ops.OadConfig;
-import io.oad.deploy.ops.PollTracker;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
 import io.oad.extractor.TwoStreamBackbone;
+import io.oad.service.Backbones;
+import io.oad.service.MetricsServer;
+import io.oad.service.Models;
+import io.oad.service.PollTracker;
+import io.oad.service.models.ModelMetrics;
+import io.oad.service.models.ModelUpdates;
+import io.oad.service.models.ModelWatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
 import io.oad.ingest.IngestResult;
 import io.oad.ingest.VideoIngestor;
+import io.oad.service.MetricsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

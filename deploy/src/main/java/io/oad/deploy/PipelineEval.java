@@ -2,17 +2,22 @@ package io.oad.deploy;
 
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
-import io.oad.deploy.backbone.Backbones;
+import io.oad.datasets.ClassLayout;
+import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.compose.ComposedStream;
 import io.oad.detector.Detector;
-import io.oad.detector.data.LabeledSequence;
-import io.oad.detector.eval.ClassLayout;
-import io.oad.detector.eval.EvalResult;
-import io.oad.detector.eval.FrameMetrics;
-import io.oad.detector.eval.FrameScores;
 import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestOptions;
 import io.oad.ingest.VideoIngestor;
-import io.oad.ingest.compose.ComposedStream;
+import io.oad.service.Backbones;
+import io.oad.service.EmbeddedKafka;
+import io.oad.service.Models;
+import io.oad.service.Pipeline;
+import io.oad.service.PredictionReader;
+import io.oad.training.eval.EvalResult;
+import io.oad.training.eval.FrameMetrics;
+import io.oad.training.eval.FrameScores;
+import io.oad.training.features.WeizmannData;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * oad.predictions}. Comparing them with the offline evaluation of the same models proves that the
  * service computes what was evaluated.
  */
-final class PipelineEval {
+public final class PipelineEval {
   private PipelineEval() {}
 
   /**
@@ -36,7 +41,7 @@ final class PipelineEval {
    * @return per-frame metrics from the pipeline's predictions (current step only: predictions carry
    *     the top future action per step, not the whole future distribution)
    */
-  static EvalResult run(
+  public static EvalResult run(
       List<ComposedStream> streams,
       List<LabeledSequence> offline,
       Path modelArchive,

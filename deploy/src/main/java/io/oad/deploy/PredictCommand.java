@@ -1,8 +1,8 @@
 package io.oad.deploy;
 
+import io.oad.datasets.Npy;
+import io.oad.datasets.NpyArray;
 import io.oad.detector.Detector;
-import io.oad.detector.data.Npy;
-import io.oad.detector.data.NpyArray;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

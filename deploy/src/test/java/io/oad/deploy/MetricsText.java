@@ -8,10 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Test helper: the text exposition of a registry. */
-final class MetricsText {
+public final class MetricsText {
   private MetricsText() {}
 
-  static String scrape(PrometheusRegistry registry) {
+  public static String scrape(PrometheusRegistry registry) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       PrometheusTextFormatWriter.create().write(out, registry.scrape());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oad.detector.data.Npy;
-import io.oad.detector.data.NpyArray;
+import io.oad.datasets.Npy;
+import io.oad.datasets.NpyArray;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oad.detector.Detector;
 import io.oad.extractor.PooledPixelBackbone;
+import io.oad.service.Models;
+import io.oad.training.features.SharedClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class TrainEvalCommandTest {
 
   @Test
   void shouldComposeTrainAndEvaluateOnAnUnseenSubject() throws Exception {
-    Path clips = EndToEndIT.weizmann();
+    Path clips = SharedClips.weizmann();
     Path streams = tmp.resolve("streams");
     assertEquals(
         0,

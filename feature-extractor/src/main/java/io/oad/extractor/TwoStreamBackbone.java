@@ -57,7 +57,7 @@ public final class TwoStreamBackbone implements Backbone {
   private final String id;
 
   /** Takes ownership of an initialised network and the manager holding its parameters. */
-  TwoStreamBackbone(NDManager manager, TwoStreamNetwork network) {
+  public TwoStreamBackbone(NDManager manager, TwoStreamNetwork network) {
     this(manager, network, weights(network));
   }
 
@@ -207,7 +207,7 @@ public final class TwoStreamBackbone implements Backbone {
   }
 
   /** The network's input arrays for a batch, in {@code manager}. */
-  static NDList inputs(NDManager batch, TwoStreamConfig c, List<FrameTensor> frames) {
+  public static NDList inputs(NDManager batch, TwoStreamConfig c, List<FrameTensor> frames) {
     int plane = c.width() * c.height();
     int n = frames.size();
     float[] rgb = new float[n * 3 * plane];

@@ -26,7 +26,7 @@ import ai.djl.util.PairList;
  *
  * <p>Input: rgb (N, 3, H, W) and motion (N, 1, H, W). Output: embedding (N, D) and logits (N, C).
  */
-final class TwoStreamNetwork extends AbstractBlock {
+public final class TwoStreamNetwork extends AbstractBlock {
   private static final byte VERSION = 1;
   private static final float FEATURE_DROPOUT = 0.3f;
   private static final float EMBEDDING_DROPOUT = 0.3f;
@@ -39,7 +39,7 @@ final class TwoStreamNetwork extends AbstractBlock {
   private final Block embeddingDropout;
   private final Block head;
 
-  TwoStreamNetwork(TwoStreamConfig config) {
+  public TwoStreamNetwork(TwoStreamConfig config) {
     super(VERSION);
     this.config = config;
     this.appearance = addChildBlock("appearance", stream(config));
@@ -72,12 +72,12 @@ final class TwoStreamNetwork extends AbstractBlock {
     return block;
   }
 
-  TwoStreamConfig config() {
+  public TwoStreamConfig config() {
     return config;
   }
 
   /** Input shapes for a batch of {@code n}. */
-  Shape[] inputShapes(long n) {
+  public Shape[] inputShapes(long n) {
     return new Shape[] {
       new Shape(n, 3, config.height(), config.width()),
       new Shape(n, 1, config.height(), config.width())

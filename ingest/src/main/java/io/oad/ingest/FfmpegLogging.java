@@ -6,7 +6,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * Keeps FFmpeg's own console output to errors: by default it prints container details and warnings
  * about harmless quirks to stderr for every file opened or written.
  */
-final class FfmpegLogging {
+public final class FfmpegLogging {
   static {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
   }
@@ -14,7 +14,7 @@ final class FfmpegLogging {
   private FfmpegLogging() {}
 
   /** Applies the log level (once per JVM, on first call). */
-  static void quiet() {
+  public static void quiet() {
     // the static initialiser does the work
   }
 }

@@ -3,6 +3,6 @@
  * publishes frames to {@link io.oad.contract.Topics#FRAMES}. Knows nothing of models.
  *
  * <p>Entry points: {@link io.oad.ingest.IngestOptions}, {@link io.oad.ingest.VideoIngestor}, {@link
- * io.oad.ingest.IngestMetrics} and {@link io.oad.ingest.SyntheticVideo}.
+ * io.oad.ingest.IngestMetrics} and {@link io.oad.datasets.compose.SyntheticVideo}.
  */
 package io.oad.ingest;

@@ -13,11 +13,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /** Test helpers: locating shared clips, counting their frames independently, a mock producer. */
-final class TestVideos {
+public final class TestVideos {
   private TestVideos() {}
 
   /** A Weizmann clip from the shared data folder; fails the test clearly if it is absent. */
-  static Path weizmann(String relative) {
+  public static Path weizmann(String relative) {
     String shared = System.getProperty("oad.shared");
     if (shared == null) {
       fail("system property oad.shared is not set: run the tests through Maven (surefire sets it)");
@@ -30,9 +30,9 @@ final class TestVideos {
   }
 
   /** Frame count and declared frame rate of a clip, counted by decoding every frame. */
-  record ClipInfo(int frames, double fps) {
+  public record ClipInfo(int frames, double fps) {
     /** Frames the ingestor must keep under the sampling rule, with clips played back to back. */
-    static long expectedSampled(double targetFps, ClipInfo... clips) {
+    public static long expectedSampled(double targetFps, ClipInfo... clips) {
       // all clips share one frame rate here; frame k of the joined stream is at k / fps seconds
       int total = 0;
       for (ClipInfo c : clips) {
@@ -42,7 +42,7 @@ final class TestVideos {
     }
   }
 
-  static ClipInfo count(Path clip) throws Exception {
+  public static ClipInfo count(Path clip) throws Exception {
     FfmpegLogging.quiet();
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toString())) {
       grabber.start();
@@ -54,11 +54,12 @@ final class TestVideos {
     }
   }
 
-  static MockProducer<String, byte[]> producer() {
+  public static MockProducer<String, byte[]> producer() {
     return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   }
 
-  static List<ProducerRecord<String, byte[]>> history(MockProducer<String, byte[]> producer) {
+  public static List<ProducerRecord<String, byte[]>> history(
+      MockProducer<String, byte[]> producer) {
     return new ArrayList<>(producer.history());
   }
 }

@@ -1,6 +1,5 @@
 package io.oad.topology;
 
-import io.oad.detector.Detector;
 import java.util.List;
 
 /**
@@ -23,10 +22,15 @@ public interface StepModel extends AutoCloseable {
   /**
    * Scores a batch of windows.
    *
-   * @param windows [B][T][featureDim]
+   * <p>Each window holds a camera's most recent steps, oldest first: T of them once the camera has
+   * been seen for T steps, fewer (at least one) at a cold start. How a short window is completed
+   * (the cold-start rule) belongs to the model behind the port, so that the streaming service and
+   * the offline evaluation of the same model compute the same thing.
+   *
+   * @param windows [B][n ≤ T][featureDim]
    * @return probabilities: current [B][C], future [B][F][C]
    */
-  Detector.Output predict(float[][][] windows);
+  Output predict(float[][][] windows);
 
   /**
    * Scores a batch of windows and names the model that did it. A model that can change while it
@@ -37,8 +41,14 @@ public interface StepModel extends AutoCloseable {
     return new Scored(predict(windows), modelId(), classNames());
   }
 
+  /**
+   * What a model returns for a batch of windows: probabilities of the current step [B][C] and of
+   * the anticipated steps [B][F][C], class 0 = background.
+   */
+  record Output(float[][] current, float[][][] future) {}
+
   /** A model output with the id and class names of the model version that computed it. */
-  record Scored(Detector.Output output, String modelId, List<String> classNames) {}
+  record Scored(Output output, String modelId, List<String> classNames) {}
 
   /** Releases this instance's own resources; the default has none. */
   @Override

@@ -1,6 +1,5 @@
 package io.oad.topology;
 
-import io.oad.detector.Detector;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,19 +40,13 @@ public final class SwappableStepModel implements StepModel {
   /**
    * Serves {@code initial} and closes {@code resources} when it is replaced or shut down.
    *
-   * @param resources what to close with the version (e.g. the {@link Detector} behind a {@link
-   *     DetectorStepModel}); may be null
+   * @param resources what to close with the version (e.g. the model behind the port); may be null
    */
   public SwappableStepModel(StepModel initial, AutoCloseable resources) {
     Objects.requireNonNull(initial, "initial");
     this.window = initial.window();
     this.featureDim = initial.featureDim();
     this.current = new AtomicReference<>(new Version(initial, resources));
-  }
-
-  /** Serves {@code detector}, which it owns from now on. */
-  public static SwappableStepModel of(Detector detector) {
-    return new SwappableStepModel(new DetectorStepModel(detector), detector);
   }
 
   /**
@@ -86,11 +79,6 @@ public final class SwappableStepModel implements StepModel {
     return old.model.modelId();
   }
 
-  /** As {@link #swap(StepModel, AutoCloseable)} for a detector, which it owns from now on. */
-  public String swap(Detector next) {
-    return swap(new DetectorStepModel(next), next);
-  }
-
   /**
    * The checks {@link #swap} makes: same window and feature dimension as the serving version, class
    * names that match the output, and a smoke prediction on a window of zeros that returns one row
@@ -118,7 +106,7 @@ public final class SwappableStepModel implements StepModel {
     if (classes == null || classes.isEmpty()) {
       throw new IllegalArgumentException("model " + id + " names no classes");
     }
-    Detector.Output out;
+    Output out;
     try {
       out = next.predict(new float[][][] {new float[window][featureDim]});
     } catch (RuntimeException e) {
@@ -256,7 +244,7 @@ public final class SwappableStepModel implements StepModel {
   }
 
   @Override
-  public Detector.Output predict(float[][][] windows) {
+  public Output predict(float[][][] windows) {
     return score(windows).output();
   }
 

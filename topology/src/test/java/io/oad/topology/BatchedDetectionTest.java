@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oad.contract.Embedding;
 import io.oad.contract.FutureStep;
 import io.oad.contract.Prediction;
-import io.oad.detector.Detector;
-import io.oad.detector.OadtrConfig;
 import io.oad.topology.internal.WindowKey;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,9 +18,7 @@ import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,20 +33,11 @@ class BatchedDetectionTest {
   private static final int CAMERAS = 6;
   private static final int STEPS = 14;
   private static final String CHANGELOG = "oad-detector-camera-windows-changelog";
-  private static Detector detector;
+  private static final int T = 6;
+  private static final int DIM = 48;
 
   @TempDir Path stateDir;
   private DriverHarness h;
-
-  @BeforeAll
-  static void model() {
-    detector = Detector.create(OadtrConfig.tiny(), List.of("bg", "a", "b", "c", "d"), 11);
-  }
-
-  @AfterAll
-  static void closeModel() {
-    detector.close();
-  }
 
   @AfterEach
   void close() {
@@ -66,7 +53,7 @@ class BatchedDetectionTest {
    * each step (dropped as extra_frame, but only after the step's waiting prediction was made).
    */
   private static List<Frame> frames() {
-    int dim = OadtrConfig.tiny().featureDim();
+    int dim = DIM;
     Random random = new Random(3);
     List<Frame> frames = new ArrayList<>();
     for (int c = 0; c < CAMERAS; c++) {
@@ -99,7 +86,7 @@ class BatchedDetectionTest {
             .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, maxBatch)
             .property(TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, maxWaitMs)
             .build(),
-        () -> new DetectorStepModel(detector),
+        WindowMixModel::new,
         Instant.ofEpochMilli(T0));
   }
 
@@ -232,5 +219,75 @@ class BatchedDetectionTest {
     assertEquals(1, after.size());
     assertEquals(1, after.get(0).step());
     assertTrue(h.predictions.isEmpty());
+  }
+
+  /**
+   * A pure-Java model whose scores depend on every row of the window and on its position, so a
+   * batch that mixed up cameras, rows or the padding of a short window would change predictions.
+   */
+  static final class WindowMixModel implements StepModel {
+    private static final List<String> CLASSES = List.of("bg", "a", "b", "c", "d");
+
+    @Override
+    public int window() {
+      return T;
+    }
+
+    @Override
+    public int featureDim() {
+      return DIM;
+    }
+
+    @Override
+    public List<String> classNames() {
+      return CLASSES;
+    }
+
+    @Override
+    public String modelId() {
+      return "window-mix";
+    }
+
+    @Override
+    public Output predict(float[][][] windows) {
+      int c = CLASSES.size();
+      float[][] current = new float[windows.length][];
+      float[][][] future = new float[windows.length][2][];
+      for (int b = 0; b < windows.length; b++) {
+        float[][] w = windows[b];
+        double[] logits = new double[c];
+        for (int r = 0; r < w.length; r++) {
+          double weight = (T - w.length + r + 1) / (double) T;
+          for (int k = 0; k < c; k++) {
+            logits[k] += weight * (w[r][k] + 0.5 * w[r][(k * 7 + r) % DIM]);
+          }
+        }
+        current[b] = softmax(logits);
+        for (int f = 0; f < 2; f++) {
+          double[] shifted = new double[c];
+          for (int k = 0; k < c; k++) {
+            shifted[k] = logits[(k + f + 1) % c];
+          }
+          future[b][f] = softmax(shifted);
+        }
+      }
+      return new Output(current, future);
+    }
+
+    private static float[] softmax(double[] logits) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double l : logits) {
+        max = Math.max(max, l);
+      }
+      double sum = 0;
+      float[] p = new float[logits.length];
+      for (int k = 0; k < logits.length; k++) {
+        sum += Math.exp(logits[k] - max);
+      }
+      for (int k = 0; k < logits.length; k++) {
+        p[k] = (float) (Math.exp(logits[k] - max) / sum);
+      }
+      return p;
+    }
   }
 }

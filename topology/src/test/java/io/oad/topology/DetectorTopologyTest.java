@@ -13,7 +13,6 @@ import io.oad.contract.FutureStep;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
-import io.oad.detector.Windows;
 import io.oad.topology.internal.WindowKey;
 import io.oad.topology.internal.WindowMeta;
 import java.nio.charset.StandardCharsets;
@@ -193,9 +192,10 @@ class DetectorTopologyTest {
     for (int i = 0; i < T + 2; i++) {
       List<float[]> stepsSoFar =
           sent.subList(0, i + 1).stream().map(Embedding::vector).collect(Collectors.toList());
-      float[][] want = Windows.leftPad(stepsSoFar, T);
+      float[][] want = recent(stepsSoFar, T);
       float[][] got = model.windowsSeen.get(i);
-      for (int t = 0; t < T; t++) {
+      assertEquals(want.length, got.length, "window " + i + " length");
+      for (int t = 0; t < want.length; t++) {
         assertArrayEquals(want[t], got[t], "window " + i + " row " + t);
       }
     }
@@ -374,9 +374,10 @@ class DetectorTopologyTest {
     assertEquals(1, metrics.droppedCount(DetectorMetrics.REASON_DUPLICATE));
     assertTrue(out.get(0).warm());
     FakeStepModel restored = models.created.get(1);
-    float[][] want = Windows.leftPad(sent, T);
+    float[][] want = recent(sent, T);
     float[][] got = restored.windowsSeen.get(0);
-    for (int t = 0; t < T; t++) {
+    assertEquals(want.length, got.length, "restored window length");
+    for (int t = 0; t < want.length; t++) {
       assertArrayEquals(want[t], got[t], "restored window row " + t);
     }
     assertEquals(2, models.created.size(), "one model per driver instance");
@@ -464,5 +465,13 @@ class DetectorTopologyTest {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     headers.forEach(h -> m.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
     return m;
+  }
+
+  /**
+   * What the topology hands the model port: the camera's most recent steps, at most T, oldest first
+   * (the model completes a short window by its own cold-start rule).
+   */
+  private static float[][] recent(List<float[]> steps, int window) {
+    return steps.subList(Math.max(0, steps.size() - window), steps.size()).toArray(new float[0][]);
   }
 }

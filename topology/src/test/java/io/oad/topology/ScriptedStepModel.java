@@ -1,6 +1,5 @@
 package io.oad.topology;
 
-import io.oad.detector.Detector;
 import java.util.List;
 
 /**
@@ -49,7 +48,7 @@ final class ScriptedStepModel implements StepModel {
   }
 
   @Override
-  public Detector.Output predict(float[][][] windows) {
+  public Output predict(float[][][] windows) {
     int c = CLASSES.size();
     float[][] current = new float[windows.length][];
     float[][][] future = new float[windows.length][FUTURE_STEPS][c];
@@ -64,6 +63,6 @@ final class ScriptedStepModel implements StepModel {
                 : new float[] {1, 0, 0};
       }
     }
-    return new Detector.Output(current, future);
+    return new Output(current, future);
   }
 }

@@ -1,13 +1,10 @@
 package io.oad.topology;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oad.detector.Detector;
-import io.oad.detector.OadtrConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,73 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SwappableStepModelTest {
-  private static final OadtrConfig TINY = OadtrConfig.tiny();
-  private static final List<String> CLASSES =
-      IntStream.range(0, TINY.numClasses()).mapToObj(i -> "c" + i).toList();
-
-  @Test
-  void shouldScoreWithTheNewDetectorAfterASwapAndNameIt() {
-    float[][][] windows = {randomWindow(TINY.window(), TINY.featureDim(), 5)};
-    try (Detector ref1 = Detector.create(TINY, CLASSES, 1);
-        Detector ref2 = Detector.create(TINY, CLASSES, 2)) {
-      Detector first = Detector.create(TINY, CLASSES, 1);
-      Detector second = Detector.create(TINY, CLASSES, 2);
-      SwappableStepModel model = SwappableStepModel.of(first);
-
-      StepModel.Scored before = model.score(windows);
-      assertEquals(first.modelId(), before.modelId());
-      assertArrayEquals(ref1.predict(windows).current()[0], before.output().current()[0]);
-
-      assertEquals(first.modelId(), model.swap(second));
-
-      StepModel.Scored after = model.score(windows);
-      assertEquals(second.modelId(), after.modelId());
-      assertEquals(second.modelId(), model.modelId());
-      assertArrayEquals(ref2.predict(windows).current()[0], after.output().current()[0]);
-      assertThrows(IllegalStateException.class, () -> first.predict(windows), "old one closed");
-      model.shutdown();
-      assertThrows(IllegalStateException.class, () -> second.predict(windows));
-    }
-  }
-
-  @Test
-  void shouldRefuseAModelOfAnotherWindowAndKeepServingTheOldOne() {
-    Detector serving = Detector.create(TINY, CLASSES, 1);
-    SwappableStepModel model = SwappableStepModel.of(serving);
-    OadtrConfig longer =
-        new OadtrConfig(
-            TINY.featureDim(),
-            TINY.window() + 1,
-            TINY.dModel(),
-            TINY.encoderLayers(),
-            TINY.encoderHeads(),
-            TINY.encoderFfn(),
-            TINY.decoderLayers(),
-            TINY.decoderHeads(),
-            TINY.decoderFfn(),
-            TINY.futureSteps(),
-            TINY.numClasses(),
-            TINY.dropout());
-    Detector other = Detector.create(longer, CLASSES, 3);
-
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> model.swap(other));
-
-    assertTrue(e.getMessage().contains(other.modelId()), e.getMessage());
-    assertTrue(e.getMessage().contains("restart"), e.getMessage());
-    assertEquals(serving.modelId(), model.modelId());
-    float[][][] windows = {new float[TINY.window()][TINY.featureDim()]};
-    assertEquals(serving.modelId(), model.score(windows).modelId(), "old keeps serving");
-    float[][][] longerWindows = {new float[longer.window()][longer.featureDim()]};
-    assertThrows(
-        IllegalStateException.class, () -> other.predict(longerWindows), "refused is closed");
-    model.shutdown();
-  }
-
   @Test
   void shouldRefuseAModelWhoseSmokePredictionIsNotFinite() {
     SwappableStepModel model = new SwappableStepModel(new Constant("v1", 0.5f), null);
@@ -103,7 +36,7 @@ class SwappableStepModelTest {
     Constant failing =
         new Constant("failing", 0.5f) {
           @Override
-          public Detector.Output predict(float[][][] windows) {
+          public Output predict(float[][][] windows) {
             throw new IllegalStateException("weights missing");
           }
         };
@@ -122,7 +55,7 @@ class SwappableStepModelTest {
     Constant slow =
         new Constant("slow", 0.25f) {
           @Override
-          public Detector.Output predict(float[][][] windows) {
+          public Output predict(float[][][] windows) {
             if (windows.length == 2) { // the test's call, not the smoke prediction
               entered.countDown();
               await(proceed);
@@ -227,7 +160,7 @@ class SwappableStepModelTest {
     Constant flaky =
         new Constant("flaky", 0.5f) {
           @Override
-          public Detector.Output predict(float[][][] windows) {
+          public Output predict(float[][][] windows) {
             if (fail.get()) {
               throw new IllegalStateException("out of memory");
             }
@@ -254,17 +187,6 @@ class SwappableStepModelTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static float[][] randomWindow(int t, int d, long seed) {
-    java.util.Random r = new java.util.Random(seed);
-    float[][] w = new float[t][d];
-    for (float[] step : w) {
-      for (int i = 0; i < d; i++) {
-        step[i] = (float) r.nextGaussian();
-      }
-    }
-    return w;
   }
 
   /** Answers {@code value} for every class; refuses calls after close. Window 4, 3 features. */
@@ -299,7 +221,7 @@ class SwappableStepModelTest {
     }
 
     @Override
-    public Detector.Output predict(float[][][] windows) {
+    public Output predict(float[][][] windows) {
       if (closed.get()) {
         throw new IllegalStateException(id + " used after close");
       }
@@ -307,7 +229,7 @@ class SwappableStepModelTest {
       for (float[] row : current) {
         Arrays.fill(row, value);
       }
-      return new Detector.Output(current, new float[windows.length][0][]);
+      return new Output(current, new float[windows.length][0][]);
     }
 
     @Override

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oad.contract.ActionEvent;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Topics;
-import io.oad.deploy.EmbeddedKafka;
+import io.oad.service.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.oad.deploy.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oad.deploy.MetricsServer;
+import io.oad.service.MetricsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

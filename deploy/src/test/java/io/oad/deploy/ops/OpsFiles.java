@@ -16,9 +16,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Test helper: reads the files under {@code deploy/ops} and pulls metric names out of PromQL. */
-final class OpsFiles {
-  static final Path OPS = Path.of("ops").toAbsolutePath();
-  static final Path README = Path.of("..", "README.md").toAbsolutePath();
+public final class OpsFiles {
+  public static final Path OPS =
+      (java.nio.file.Files.isDirectory(Path.of("ops"))
+              ? Path.of("ops")
+              : Path.of("..", "deploy", "ops"))
+          .toAbsolutePath();
+  public static final Path README = Path.of("..", "README.md").toAbsolutePath();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -54,7 +58,7 @@ final class OpsFiles {
   private OpsFiles() {}
 
   /** Every YAML and JSON file under {@code deploy/ops}. */
-  static List<Path> all() {
+  public static List<Path> all() {
     try (Stream<Path> files = Files.walk(OPS)) {
       return files
           .filter(Files::isRegularFile)
@@ -67,7 +71,7 @@ final class OpsFiles {
   }
 
   /** The documents of one file (a YAML file may hold several, separated by {@code ---}). */
-  static List<JsonNode> read(Path file) {
+  public static List<JsonNode> read(Path file) {
     try {
       if (file.toString().endsWith(".json")) {
         return List.of(JSON.readTree(file.toFile()));
@@ -82,7 +86,7 @@ final class OpsFiles {
     }
   }
 
-  static JsonNode one(String relative) {
+  public static JsonNode one(String relative) {
     List<JsonNode> docs = read(OPS.resolve(relative));
     if (docs.size() != 1) {
       throw new IllegalStateException(relative + " holds " + docs.size() + " documents, not 1");
@@ -94,7 +98,7 @@ final class OpsFiles {
    * The metric names a PromQL expression reads: label matchers, ranges, strings, grouping clauses,
    * functions and keywords removed, what is left are series names.
    */
-  static Set<String> metricNames(String promql) {
+  public static Set<String> metricNames(String promql) {
     String s = promql.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
     s = s.replaceAll("\\{[^}]*}", " ");
     s = s.replaceAll("\\[[^]]*]", " ");
@@ -112,7 +116,7 @@ final class OpsFiles {
   }
 
   /** Metric names listed in the README's metrics table, histograms with their series suffixes. */
-  static Set<String> readmeMetricNames() throws IOException {
+  public static Set<String> readmeMetricNames() throws IOException {
     String text = Files.readString(README);
     int start = text.indexOf("## Metrics");
     if (start < 0) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oad.contract.Topics;
-import io.oad.deploy.MetricsServer;
 import io.oad.deploy.OadCli;
+import io.oad.service.MetricsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,5 @@
 package io.oad.topology.internal;
 
-import io.oad.detector.Detector;
 import io.oad.topology.DetectBatching;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
@@ -230,7 +229,7 @@ public final class StepBatcher {
     StepModel model = call.get(0).model();
     StepModel.Scored scored = model.score(windows);
     metrics.batch(n, System.nanoTime() - start);
-    Detector.Output out = scored == null ? null : scored.output();
+    StepModel.Output out = scored == null ? null : scored.output();
     if (out == null || out.current() == null || out.current().length != n) {
       throw new IllegalStateException(
           "model "

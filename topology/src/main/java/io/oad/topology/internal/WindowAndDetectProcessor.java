@@ -2,7 +2,6 @@ package io.oad.topology.internal;
 
 import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
-import io.oad.detector.Windows;
 import io.oad.topology.DetectBatching;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
@@ -321,7 +320,7 @@ public final class WindowAndDetectProcessor
 
   /** A request to score the open step of {@code meta}, with a copy of its window. */
   private StepBatcher.Request request(String camera, WindowMeta meta, boolean markEmitted) {
-    float[][] window = Windows.leftPad(windows.openWindow(camera, meta), model.window());
+    float[][] window = windows.openWindow(camera, meta).toArray(new float[0][]);
     return new StepBatcher.Request(
         lane(),
         camera,

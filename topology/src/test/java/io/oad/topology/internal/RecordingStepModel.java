@@ -1,6 +1,5 @@
 package io.oad.topology.internal;
 
-import io.oad.detector.Detector;
 import io.oad.topology.StepModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,7 @@ final class RecordingStepModel implements StepModel {
   }
 
   @Override
-  public Detector.Output predict(float[][][] windows) {
+  public Output predict(float[][][] windows) {
     if (fail) {
       throw new IllegalStateException("model failure for the test");
     }
@@ -53,6 +52,6 @@ final class RecordingStepModel implements StepModel {
       current[b] = new float[] {newest[0], newest[1], newest[2]};
       future[b] = new float[][] {current[b].clone()};
     }
-    return new Detector.Output(current, future);
+    return new Output(current, future);
   }
 }

@@ -1,0 +1,228 @@
+package io.oad.bench;
+
+import io.oad.detector.Detector;
+import io.oad.detector.OadtrConfig;
+import io.oad.detector.StreamingDetector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Part 1 of {@code oad bench}: milliseconds per prediction of the detector alone (no Kafka) at
+ * several batch sizes and libtorch thread counts, and the share of the large-matmul rate it
+ * reaches.
+ */
+final class DetectorBench {
+  /** A model to measure: a label for the table and a way to build it (built once, then closed). */
+  record Subject(String name, Supplier<Detector> factory) {}
+
+  /** One libtorch thread setting: the reference matmul rate measured with it. */
+  record Peak(int threads, MatmulPeak.Result matmul) {}
+
+  /**
+   * One row of the table.
+   *
+   * @param callMs median / p90 wall time of one {@code predict} call of the whole batch
+   * @param msPerPrediction median call time divided by the batch
+   * @param p90MsPerPrediction p90 call time divided by the batch
+   * @param gflopsPerSecond analytic FLOPs per prediction × predictions per second (median)
+   * @param percentOfMatmul that rate over the best matmul reference rate at the same thread count
+   */
+  record Row(
+      String model,
+      String modelId,
+      long parameters,
+      double gflopPerPrediction,
+      int threads,
+      int batch,
+      int iterations,
+      Percentiles callMs,
+      double msPerPrediction,
+      double p90MsPerPrediction,
+      double predictionsPerSecond,
+      double gflopsPerSecond,
+      double percentOfMatmul) {
+    /** This row with its share of the reference rate. */
+    Row withPeak(MatmulPeak.Result peak) {
+      return new Row(
+          model,
+          modelId,
+          parameters,
+          gflopPerPrediction,
+          threads,
+          batch,
+          iterations,
+          callMs,
+          msPerPrediction,
+          p90MsPerPrediction,
+          predictionsPerSecond,
+          gflopsPerSecond,
+          100.0 * gflopsPerSecond / peak.gflopsPerSecond());
+    }
+  }
+
+  /** Everything part 1 measured. */
+  record Result(List<Peak> matmul, List<Row> rows) {}
+
+  private final List<Integer> batches;
+  private final List<Integer> threads;
+  private final TimedLoop loop;
+  private final int matmulSize;
+
+  DetectorBench(List<Integer> batches, List<Integer> threads, TimedLoop loop, int matmulSize) {
+    if (batches.isEmpty() || threads.isEmpty()) {
+      throw new IllegalArgumentException("need at least one batch size and one thread count");
+    }
+    this.batches = List.copyOf(batches);
+    this.threads = List.copyOf(threads);
+    this.loop = loop;
+    this.matmulSize = matmulSize;
+  }
+
+  /** Measures every subject at every thread count and batch size; restores the thread count. */
+  Result run(List<Subject> subjects, java.io.PrintStream progress) {
+    int original = TorchThreads.current();
+    List<Peak> peaks = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    try {
+      // the reference is measured before every model's rows at each thread count and the best
+      // seen is kept, so a busy moment at the start does not inflate the percentages
+      Map<Integer, MatmulPeak.Result> best = new LinkedHashMap<>();
+      for (Subject subject : subjects) {
+        try (Detector detector = subject.factory().get()) {
+          for (int t : threads) {
+            TorchThreads.set(t);
+            best.merge(t, MatmulPeak.measure(matmulSize, 2, 20), MatmulPeak.Result::best);
+            for (int batch : batches) {
+              rows.add(measure(subject.name(), detector, t, batch));
+              Row row = rows.get(rows.size() - 1);
+              progress.printf(
+                  java.util.Locale.ROOT,
+                  "  %-8s threads %d batch %3d: %.2f ms/prediction%n",
+                  row.model(),
+                  row.threads(),
+                  row.batch(),
+                  row.msPerPrediction());
+              // the same predictions from cached projected steps (StreamingDetector)
+              rows.add(measureCached(subject.name() + "+cache", detector, t, batch));
+              Row cached = rows.get(rows.size() - 1);
+              progress.printf(
+                  java.util.Locale.ROOT,
+                  "  %-8s threads %d batch %3d: %.2f ms/prediction%n",
+                  cached.model(),
+                  cached.threads(),
+                  cached.batch(),
+                  cached.msPerPrediction());
+            }
+          }
+        }
+      }
+      for (int t : threads) {
+        best.merge(t, MatmulPeak.measure(matmulSize, 2, 20), MatmulPeak.Result::best);
+        peaks.add(new Peak(t, best.get(t)));
+      }
+      rows.replaceAll(row -> row.withPeak(best.get(row.threads())));
+    } finally {
+      TorchThreads.set(original);
+    }
+    return new Result(peaks, rows);
+  }
+
+  private Row measure(String name, Detector detector, int threads, int batch) {
+    OadtrConfig c = detector.config();
+    float[][][] windows = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
+    Percentiles call = Percentiles.of(loop.time(() -> detector.predict(windows)));
+    return row(name, detector, threads, batch, call, OadtrFlops.flopsPerPrediction(c));
+  }
+
+  /** A row from the timed calls of {@code batch} predictions each costing {@code flops}. */
+  private static Row row(
+      String name, Detector detector, int threads, int batch, Percentiles call, double flops) {
+    double perPrediction = call.p50() / batch;
+    double predictionsPerSecond = 1000.0 / perPrediction;
+    return new Row(
+        name,
+        detector.modelId(),
+        parameterCount(detector.config()),
+        flops / 1e9,
+        threads,
+        batch,
+        call.count(),
+        call,
+        perPrediction,
+        call.p90() / batch,
+        predictionsPerSecond,
+        flops * predictionsPerSecond / 1e9,
+        Double.NaN); // set by withPeak once the reference is known
+  }
+
+  /**
+   * Streaming cost with the cached input projection: {@code batch} streams, each already holding a
+   * full window of projected steps, get one new step each; a call projects the new steps and
+   * predicts the windows ({@link StreamingDetector#step(List, float[][])}).
+   */
+  private Row measureCached(String name, Detector detector, int threads, int batch) {
+    OadtrConfig c = detector.config();
+    StreamingDetector streaming = new StreamingDetector(detector);
+    List<StreamingDetector.Stream> streams = new ArrayList<>();
+    float[][][] history = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
+    for (int b = 0; b < batch; b++) {
+      streams.add(streaming.newStream());
+    }
+    for (int s = 0; s < c.window(); s++) {
+      float[][] steps = new float[batch][];
+      for (int b = 0; b < batch; b++) {
+        steps[b] = history[b][s];
+      }
+      streaming.step(streams, steps);
+    }
+    float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
+    Percentiles call = Percentiles.of(loop.time(() -> streaming.step(streams, next)));
+    return row(name, detector, threads, batch, call, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
+  }
+
+  /** Seeded uniform windows in [-1, 1]: the cost does not depend on the values. */
+  static float[][][] randomWindows(int batch, int window, int dim, long seed) {
+    Random r = new Random(seed);
+    float[][][] w = new float[batch][window][dim];
+    for (float[][] steps : w) {
+      for (float[] step : steps) {
+        for (int i = 0; i < dim; i++) {
+          step[i] = r.nextFloat() * 2f - 1f;
+        }
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Parameters of the configuration, counted from the same structure as {@link OadtrFlops} (weights
+   * and biases of every linear layer, LayerNorms, task token, position table, decoder queries and
+   * their position table).
+   */
+  static long parameterCount(OadtrConfig c) {
+    long d = c.dModel();
+    long n = c.window() + 1L;
+    long classes = c.numClasses();
+    long input = c.featureDim() * d + d;
+    long tokens = d + n * d + 2L * c.futureSteps() * d;
+    long encoderLayer = 2 * 2 * d + 3 * d * d + (d * d + d) + linear(d, c.encoderFfn(), d);
+    long attention = 3 * d * d + 3 * d + d * d + d; // with bias, as torch MultiheadAttention
+    long decoderLayer = 2 * attention + linear(d, c.decoderFfn(), d) + 3 * 2 * d;
+    long heads = (d * classes + classes) + (2 * d * classes + classes);
+    return input
+        + tokens
+        + c.encoderLayers() * encoderLayer
+        + 2 * d
+        + c.decoderLayers() * decoderLayer
+        + 2 * d
+        + heads;
+  }
+
+  private static long linear(long in, long hidden, long out) {
+    return in * hidden + hidden + hidden * out + out;
+  }
+}
