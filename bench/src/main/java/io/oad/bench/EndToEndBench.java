@@ -7,8 +7,8 @@ import io.oad.ingest.VideoIngestor;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Pipeline;
 import io.oad.topology.DetectBatching;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,7 +36,7 @@ final class EndToEndBench {
   /**
    * Settings of a run.
    *
-   * @param stepsPerSecond the topology's model steps per second ({@code oad.steps.per.second})
+   * @param stepsPerSecond the topology's model steps per second ({@code detect.steps.per.second})
    * @param batching the topology's batching across cameras
    * @param warmupSeconds seconds the cameras publish before the measured {@code seconds} start
    *     (JIT, first libtorch calls, the backlog of a cold start); nothing of them is counted
@@ -244,13 +244,11 @@ final class EndToEndBench {
                   UnaryOperator.identity(),
                   topology ->
                       topology
+                          .property(DetectConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
                           .property(
-                              TopologyConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
+                              DetectConfig.DETECT_BATCH_MAX_CONFIG, settings.batching().maxBatch())
                           .property(
-                              TopologyConfig.DETECT_BATCH_MAX_CONFIG,
-                              settings.batching().maxBatch())
-                          .property(
-                              TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG,
+                              DetectConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG,
                               settings.batching().maxWaitMs()));
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));

@@ -1,7 +1,6 @@
 package io.oad.deploy;
 
 import io.oad.contract.ActionEvent;
-import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.datasets.compose.ClipCatalog;
@@ -18,6 +17,7 @@ import io.oad.service.Backbones;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.MetricsServer;
 import io.oad.service.Models;
+import io.oad.service.OutputReader;
 import io.oad.service.Pipeline;
 import io.oad.service.models.ModelMetrics;
 import io.oad.service.models.ModelRollout;
@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,12 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -291,34 +285,29 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void consume(String bootstrap, Summary summary, AtomicBoolean stop, PrintStream out) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "oad-demo-printer");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    JsonSerde<Prediction> serde = JsonSerde.predictions();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.EVENTS));
-      JsonSerde<ActionEvent> events = JsonSerde.events();
-      while (!stop.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (Topics.EVENTS.equals(r.topic())) {
-            ActionEvent e = events.deserialize(r.topic(), r.value());
+    OutputReader.Listener print =
+        new OutputReader.Listener() {
+          @Override
+          public void prediction(Prediction pr) {
+            summary.add(pr);
+            live.accept(pr);
+            if (!quiet) {
+              out.println(PredictionLine.format(pr, 1.0 / fps, truthOf(pr)));
+            }
+          }
+
+          @Override
+          public void event(ActionEvent e) {
             summary.add(e);
             live.accept(e);
             if (!quiet) {
               out.println(PredictionLine.format(e));
             }
-            continue;
           }
-          Prediction pr = serde.deserialize(r.topic(), r.value());
-          summary.add(pr);
-          live.accept(pr);
-          if (!quiet) {
-            out.println(PredictionLine.format(pr, 1.0 / fps, truthOf(pr)));
-          }
-        }
+        };
+    try (OutputReader reader = OutputReader.open(bootstrap, OutputReader.Options.earliest())) {
+      while (!stop.get()) {
+        reader.poll(Duration.ofMillis(200), print);
       }
     }
   }

@@ -4,21 +4,19 @@ import io.oad.deploy.live.LiveFeed;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.service.Backbones;
-import io.oad.service.DetectorStepModel;
+import io.oad.service.DetectorRole;
 import io.oad.service.MetricsServer;
 import io.oad.service.Models;
 import io.oad.service.models.ModelMetrics;
 import io.oad.service.models.ModelUpdates;
 import io.oad.service.models.ModelWatcher;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorApp;
-import io.oad.topology.DetectorMetrics;
-import io.oad.topology.KafkaStreamsMetrics;
-import io.oad.topology.SwappableStepModel;
-import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +37,7 @@ import picocli.CommandLine.Option;
     description =
         "Run the Kafka Streams topology: per-camera windows of embeddings, OadTR, predictions to oad.predictions.")
 final class DetectCommand implements Callable<Integer> {
-  @Option(
-      names = {"-b", "--bootstrap"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--model",
@@ -84,7 +78,7 @@ final class DetectCommand implements Callable<Integer> {
 
   @Option(
       names = "--application-id",
-      defaultValue = TopologyConfig.DEFAULT_APPLICATION_ID,
+      defaultValue = DetectConfig.DEFAULT_APPLICATION_ID,
       description =
           "Kafka Streams application id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
   String applicationId;
@@ -100,7 +94,7 @@ final class DetectCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Most steps (of all cameras of a stream thread) scored in one model call; 1 = no batching"
-              + " (default 32; key oad.detect.batch.max).")
+              + " (default 32; key detect.batch.max).")
   Integer batchMax;
 
   @Option(
@@ -108,7 +102,7 @@ final class DetectCommand implements Callable<Integer> {
       paramLabel = "MS",
       description =
           "Longest a step waits for its batch to fill; 0 = no batching (default 20; key"
-              + " oad.detect.batch.max.wait.ms).")
+              + " detect.batch.max.wait.ms).")
   Long batchWaitMs;
 
   @Option(
@@ -117,7 +111,7 @@ final class DetectCommand implements Callable<Integer> {
       description =
           "Drop embeddings captured longer ago than this when the detector reaches them (reason"
               + " 'stale'; their steps count as missing); 0 = off (default 0; key"
-              + " oad.step.max.lag.ms).")
+              + " detect.step.max.lag.ms).")
   Long maxLagMs;
 
   @Option(
@@ -141,13 +135,13 @@ final class DetectCommand implements Callable<Integer> {
   private java.util.Map<String, Object> overrides() {
     java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
     if (batchMax != null) {
-      o.put(TopologyConfig.DETECT_BATCH_MAX_CONFIG, batchMax);
+      o.put(DetectConfig.DETECT_BATCH_MAX_CONFIG, batchMax);
     }
     if (batchWaitMs != null) {
-      o.put(TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, batchWaitMs);
+      o.put(DetectConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, batchWaitMs);
     }
     if (maxLagMs != null) {
-      o.put(TopologyConfig.STEP_MAX_LAG_MS_CONFIG, maxLagMs);
+      o.put(DetectConfig.STEP_MAX_LAG_MS_CONFIG, maxLagMs);
     }
     return o;
   }
@@ -158,7 +152,7 @@ final class DetectCommand implements Callable<Integer> {
     OadConfig oad = configOptions.load();
     applicationId =
         configOptions.pick("--application-id", applicationId, oad.detectApplicationId());
-    bootstrap = configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers());
+    String bootstrap = kafka.bootstrap(configOptions, oad);
     ModelMetrics modelMetrics = new ModelMetrics().register(registry);
     ModelWatcher watcher = null;
     Path initial = model;
@@ -181,16 +175,11 @@ final class DetectCommand implements Callable<Integer> {
                 return backbone.dimension();
               }
             });
-    SwappableStepModel models = DetectorStepModel.serve(detector);
     modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, detector.modelId());
-    if (watcher != null) {
-      watcher.start(
-          ModelUpdates.detector(
-              models, () -> null, Duration.ofSeconds(shadowSeconds), modelMetrics));
-    }
-    TopologyConfig config =
-        TopologyConfig.builder()
+    DetectConfig config =
+        DetectConfig.builder()
             .properties(oad.kafkaProperties())
+            .properties(oad.detectProperties())
             .applicationId(applicationId)
             .bootstrapServers(bootstrap)
             .stateDir(configOptions.pick("--state-dir", stateDir, oad.detectStateDir()))
@@ -203,20 +192,25 @@ final class DetectCommand implements Callable<Integer> {
         port >= 0 && !noLive
             ? new LiveHub(LiveHub.Options.defaults(1.0 / config.timing().stepsPerSecond()))
             : null;
-    try (DetectorApp app =
-            new DetectorApp(config, () -> models, new DetectorMetrics().register(registry));
+    DetectorRole role = new DetectorRole(config, detector, registry);
+    if (watcher != null) {
+      watcher.start(
+          ModelUpdates.detector(
+              role.models(), () -> null, Duration.ofSeconds(shadowSeconds), modelMetrics));
+    }
+    DetectorApp app = role.app();
+    try (role;
         MetricsServer server =
             MetricsServer.start(
                 registry,
                 "0.0.0.0",
                 port,
-                () -> app.state() == KafkaStreams.State.RUNNING,
+                role::running,
                 live == null ? null : new LivePage(live));
         LiveFeed feed =
             live == null
                 ? null
                 : LiveFeed.start(oad.kafkaClientProperties("consumer."), bootstrap, live)) {
-      new KafkaStreamsMetrics(app.streams()::metrics).register(registry);
       if (server != null) {
         System.out.println(
             "metrics on port "
@@ -252,7 +246,6 @@ final class DetectCommand implements Callable<Integer> {
       if (watcher != null) {
         watcher.close();
       }
-      models.shutdown();
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
-import io.oad.extractor.ExtractorMetrics;
-import io.oad.extractor.ExtractorService;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.service.Backbones;
+import io.oad.service.ExtractorRole;
 import io.oad.service.MetricsServer;
 import io.oad.service.Models;
 import io.oad.service.PollTracker;
@@ -18,8 +18,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,11 +32,7 @@ import picocli.CommandLine.Option;
     description =
         "Consume oad.frames, embed each frame with the DJL backbone (batched across cameras), publish oad.embeddings.")
 final class ExtractCommand implements Callable<Integer> {
-  @Option(
-      names = {"-b", "--bootstrap"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--group",
@@ -117,8 +111,7 @@ final class ExtractCommand implements Callable<Integer> {
     ExtractorConfig config =
         ExtractorConfig.builder()
             .optProperties(oad.kafkaProperties())
-            .setBootstrapServers(
-                configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()))
+            .setBootstrapServers(kafka.bootstrap(configOptions, oad))
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
             .optMaxWait(Duration.ofMillis(maxWaitMs))
@@ -150,20 +143,12 @@ final class ExtractCommand implements Callable<Integer> {
     modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, backbone.id());
     try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port, polls);
         ModelWatcher closesWatcher = watcher;
-        ExtractorService service =
-            new ExtractorService(
-                config,
-                backbone,
-                new ExtractorMetrics().register(registry),
-                polls.track(new KafkaConsumer<>(config.consumerProperties())),
-                new KafkaProducer<>(config.producerProperties()))) {
+        ExtractorRole role = ExtractorRole.start(config, backbone, registry, polls)) {
       if (watcher != null) {
-        watcher.start(ModelUpdates.backbone(service));
+        watcher.start(ModelUpdates.backbone(role.service()));
       }
-      Thread worker = new Thread(service, "oad-extractor");
-      Runtime.getRuntime().addShutdownHook(new Thread(service::close));
-      worker.start();
-      worker.join();
+      Runtime.getRuntime().addShutdownHook(new Thread(role.service()::close));
+      role.join();
       return 0;
     }
   }

@@ -1,6 +1,7 @@
 package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.ingest.CameraFile;
 import io.oad.ingest.CameraSupervisor;
@@ -56,11 +57,7 @@ final class IngestCommand implements Callable<Integer> {
               + " streams reconnect forever; offline/online reported on oad.events.")
   Path cameras;
 
-  @Option(
-      names = {"-b", "--bootstrap"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = {"-c", "--camera"},
@@ -158,8 +155,7 @@ final class IngestCommand implements Callable<Integer> {
     IngestMetrics metrics = new IngestMetrics().register(registry);
     OadConfig oad = configOptions.load();
     Properties producerProps =
-        VideoIngestor.producerProperties(
-            configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()));
+        VideoIngestor.producerProperties(kafka.bootstrap(configOptions, oad));
     producerProps.putAll(oad.kafkaClientProperties("producer."));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
     try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
@@ -200,8 +196,7 @@ final class IngestCommand implements Callable<Integer> {
     IngestMetrics metrics = new IngestMetrics().register(registry);
     OadConfig oad = configOptions.load();
     Properties producerProps =
-        VideoIngestor.producerProperties(
-            configOptions.pick("--bootstrap", bootstrap, oad.bootstrapServers()));
+        VideoIngestor.producerProperties(kafka.bootstrap(configOptions, oad));
     producerProps.putAll(oad.kafkaClientProperties("producer."));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
     CountDownLatch stop = new CountDownLatch(1);

@@ -1,22 +1,17 @@
 package io.oad.deploy;
 
 import io.oad.contract.ActionEvent;
-import io.oad.contract.ContractException;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
+import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.KafkaOptions;
+import io.oad.deploy.ops.OadConfig;
+import io.oad.service.OutputReader;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,11 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Print predictions and events from Kafka, one line each (read committed).")
 final class WatchCommand implements Callable<Integer> {
-  @Option(
-      names = {"-b", "--bootstrap"},
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--from-beginning",
@@ -47,46 +38,48 @@ final class WatchCommand implements Callable<Integer> {
       description = "Model step length used to print lead times (default: ${DEFAULT-VALUE}).")
   double stepSeconds;
 
+  @Mixin ConfigOptions configOptions;
+
   @Override
   public Integer call() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "oad-watch-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    JsonSerde<Prediction> predictions = JsonSerde.predictions();
-    JsonSerde<ActionEvent> events = JsonSerde.events();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      Thread main = Thread.currentThread();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    consumer.wakeup();
-                    try {
-                      main.join(2000);
-                    } catch (InterruptedException ignored) {
-                      Thread.currentThread().interrupt();
-                    }
-                  }));
-      consumer.subscribe(
-          eventsOnly ? List.of(Topics.EVENTS) : List.of(Topics.PREDICTIONS, Topics.EVENTS));
-      while (true) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          try {
-            if (r.topic().equals(Topics.PREDICTIONS)) {
-              System.out.println(
-                  PredictionLine.format(
-                      predictions.deserialize(r.topic(), r.value()), stepSeconds));
-            } else {
-              System.out.println(
-                  "EVENT "
-                      + JsonSerde.mapper()
-                          .writeValueAsString(events.deserialize(r.topic(), r.value())));
+    OadConfig oad = configOptions.load();
+    OutputReader.Options options =
+        (fromBeginning ? OutputReader.Options.earliest() : OutputReader.Options.latest())
+            .kafka(oad.kafkaClientProperties("consumer."));
+    if (eventsOnly) {
+      options = options.topics(Topics.EVENTS);
+    }
+    OutputReader reader = OutputReader.open(kafka.bootstrap(configOptions, oad), options);
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  reader.stop();
+                  try {
+                    main.join(2000);
+                  } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    reader.run(
+        new OutputReader.Listener() {
+          @Override
+          public void prediction(Prediction prediction) {
+            System.out.println(PredictionLine.format(prediction, stepSeconds));
+          }
+
+          @Override
+          public void event(ActionEvent event) {
+            try {
+              System.out.println("EVENT " + JsonSerde.mapper().writeValueAsString(event));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+              throw new IllegalStateException(e);
             }
-          } catch (ContractException | com.fasterxml.jackson.core.JsonProcessingException e) {
+          }
+
+          @Override
+          public void unreadable(ConsumerRecord<String, byte[]> r, RuntimeException e) {
             System.out.println(
                 "unreadable record at "
                     + r.topic()
@@ -97,10 +90,7 @@ final class WatchCommand implements Callable<Integer> {
                     + ": "
                     + e.getMessage());
           }
-        }
-      }
-    } catch (WakeupException stopping) {
-      return 0;
-    }
+        });
+    return 0;
   }
 }

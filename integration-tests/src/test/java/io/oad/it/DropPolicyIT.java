@@ -17,10 +17,10 @@ import io.oad.it.ModelHotSwapIT.PredictionReader;
 import io.oad.service.DetectorStepModel;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.SwappableStepModel;
-import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -93,8 +93,8 @@ class DropPolicyIT {
               new KafkaProducer<>(config.producerProperties()),
               clock);
       Thread extractorThread = new Thread(extractor, "extractor");
-      TopologyConfig topology =
-          TopologyConfig.builder()
+      DetectConfig topology =
+          DetectConfig.builder()
               .bootstrapServers(bootstrap)
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)

@@ -13,9 +13,9 @@ import io.oad.ingest.VideoIngestor;
 import io.oad.service.DetectorStepModel;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,17 +60,17 @@ class ExtractorCrashIT {
     try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
       kafka.createTopics(4, Topics.all());
       String bootstrap = kafka.bootstrapServers();
-      TopologyConfig config =
-          TopologyConfig.builder()
+      DetectConfig config =
+          DetectConfig.builder()
               .bootstrapServers(bootstrap)
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)
               // an untrained model is far from confident: low thresholds so that actions start
               // and end, and the events can be checked
-              .property(TopologyConfig.START_THRESHOLD_CONFIG, 0.12)
-              .property(TopologyConfig.END_THRESHOLD_CONFIG, 0.1)
-              .property(TopologyConfig.MIN_DURATION_STEPS_CONFIG, 1)
-              .property(TopologyConfig.COOLDOWN_MS_CONFIG, 0)
+              .property(DetectConfig.START_THRESHOLD_CONFIG, 0.12)
+              .property(DetectConfig.END_THRESHOLD_CONFIG, 0.1)
+              .property(DetectConfig.MIN_DURATION_STEPS_CONFIG, 1)
+              .property(DetectConfig.COOLDOWN_MS_CONFIG, 0)
               .build();
       RoleProcess extractor = startExtractor(bootstrap, "extract-first");
       ExecutorService pool = Executors.newFixedThreadPool(cameras.size());

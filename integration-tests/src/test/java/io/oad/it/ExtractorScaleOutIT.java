@@ -17,9 +17,9 @@ import io.oad.ingest.VideoIngestor;
 import io.oad.service.DetectorStepModel;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,16 +80,16 @@ class ExtractorScaleOutIT {
       RoleProcess victim = startExtractor(bootstrap, "extract-a");
       RoleProcess survivor = startExtractor(bootstrap, "extract-b");
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      TopologyConfig config =
-          TopologyConfig.builder()
+      DetectConfig config =
+          DetectConfig.builder()
               .bootstrapServers(bootstrap)
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)
               // an untrained model is far from confident: low thresholds so that actions start
-              .property(TopologyConfig.START_THRESHOLD_CONFIG, 0.12)
-              .property(TopologyConfig.END_THRESHOLD_CONFIG, 0.1)
-              .property(TopologyConfig.MIN_DURATION_STEPS_CONFIG, 1)
-              .property(TopologyConfig.COOLDOWN_MS_CONFIG, 0)
+              .property(DetectConfig.START_THRESHOLD_CONFIG, 0.12)
+              .property(DetectConfig.END_THRESHOLD_CONFIG, 0.1)
+              .property(DetectConfig.MIN_DURATION_STEPS_CONFIG, 1)
+              .property(DetectConfig.COOLDOWN_MS_CONFIG, 0)
               .build();
       try (DetectorApp detector =
               new DetectorApp(config, () -> new DetectorStepModel(model), new DetectorMetrics());

@@ -18,10 +18,10 @@ import io.oad.service.EmbeddedKafka;
 import io.oad.service.models.ModelMetrics;
 import io.oad.service.models.ModelUpdates;
 import io.oad.service.models.ModelWatcher;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorApp;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.SwappableStepModel;
-import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -92,8 +92,8 @@ class ModelHotSwapIT {
           DetectorStepModel.serve(Detector.load(watcher.latest().orElseThrow()));
       modelMetrics.serving(ModelMetrics.ROLE_DETECTOR, models.modelId());
       assertEquals(v1, models.modelId());
-      TopologyConfig topology =
-          TopologyConfig.builder()
+      DetectConfig topology =
+          DetectConfig.builder()
               .bootstrapServers(kafka.bootstrapServers())
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)

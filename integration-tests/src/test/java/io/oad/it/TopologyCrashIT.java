@@ -196,7 +196,7 @@ class TopologyCrashIT {
     pb.environment().put("OAD_KAFKA_SESSION_TIMEOUT_MS", "6000");
     // batching on (the default) with a wait longer than a step: a step waits in the batch until
     // the next frame, so nearly every commit, and so the kill, finds a step not yet predicted
-    pb.environment().put("OAD_KAFKA_OAD_DETECT_BATCH_MAX_WAIT_MS", "400");
+    pb.environment().put("OAD_DETECT_BATCH_MAX_WAIT_MS", "400");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Files.createDirectories(tmp.resolve("home"));
     return pb.start();

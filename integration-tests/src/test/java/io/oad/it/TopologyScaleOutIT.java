@@ -14,7 +14,7 @@ import io.oad.extractor.PooledPixelBackbone;
 import io.oad.ingest.VideoIngestor;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
-import io.oad.topology.TopologyConfig;
+import io.oad.topology.DetectConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ class TopologyScaleOutIT {
         Map<String, Set<Integer>> owners =
             GroupAssignments.await(
                 bootstrap,
-                TopologyConfig.DEFAULT_APPLICATION_ID,
+                DetectConfig.DEFAULT_APPLICATION_ID,
                 Topics.EMBEDDINGS,
                 PARTITIONS,
                 2,
@@ -113,7 +113,7 @@ class TopologyScaleOutIT {
         long toRestore =
             ChangelogOffsets.records(
                 bootstrap,
-                TopologyConfig.DEFAULT_APPLICATION_ID,
+                DetectConfig.DEFAULT_APPLICATION_ID,
                 owners.get(firstKey(owners, victim.name())));
         sender.get();
         log("stream sent");

@@ -3,37 +3,31 @@ package io.oad.service;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
-import io.oad.extractor.ExtractorMetrics;
 import io.oad.extractor.ExtractorService;
-import io.oad.topology.DetectorApp;
+import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorMetrics;
-import io.oad.topology.KafkaStreamsMetrics;
 import io.oad.topology.SwappableStepModel;
-import io.oad.topology.TopologyConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The processing roles (feature extractor and detector topology) running together in this JVM
- * against one Kafka cluster. The demo and the end-to-end tests use it; in production each role runs
- * as its own process.
+ * against one Kafka cluster: an {@link ExtractorRole} and a {@link DetectorRole}, the same wiring
+ * that {@code oad extract} and {@code oad detect} run alone. The demo, the bench and the end-to-end
+ * tests use it; in production each role runs as its own process.
  */
 public final class Pipeline implements AutoCloseable {
   /** Consumer group of the extractor (the service default). */
   public static final String EXTRACTOR_GROUP = ExtractorConfig.DEFAULT_GROUP_ID;
 
   /** Consumer group of the topology: its application id (the service default). */
-  public static final String TOPOLOGY_GROUP = TopologyConfig.DEFAULT_APPLICATION_ID;
+  public static final String TOPOLOGY_GROUP = DetectConfig.DEFAULT_APPLICATION_ID;
 
-  private final ExtractorService extractor;
-  private final Thread extractorThread;
-  private final DetectorApp detector;
-  private final DetectorMetrics detectorMetrics;
+  private final ExtractorRole extractor;
+  private final DetectorRole detector;
   private final Detector model;
-  private final SwappableStepModel models;
 
   /**
    * Builds and starts both roles.
@@ -82,7 +76,7 @@ public final class Pipeline implements AutoCloseable {
       Detector model,
       PrometheusRegistry registry,
       UnaryOperator<ExtractorConfig.Builder> extractorSettings,
-      UnaryOperator<TopologyConfig.Builder> topologySettings) {
+      UnaryOperator<DetectConfig.Builder> topologySettings) {
     if (model.config().featureDim() != backbone.dimension()) {
       throw new IllegalArgumentException(
           "model "
@@ -97,50 +91,33 @@ public final class Pipeline implements AutoCloseable {
     }
     Models.checkExtractor(model, backbone.id());
     this.model = model;
-    ExtractorMetrics extractorMetrics = new ExtractorMetrics().register(registry);
-    this.extractor =
-        new ExtractorService(
-            extractorSettings
-                .apply(ExtractorConfig.builder().setBootstrapServers(bootstrap))
-                .build(),
-            backbone,
-            extractorMetrics);
-    this.extractorThread = new Thread(extractor, "oad-extractor");
-    this.detectorMetrics = new DetectorMetrics().register(registry);
-    TopologyConfig config =
+    DetectConfig config =
         topologySettings
             .apply(
-                TopologyConfig.builder()
+                DetectConfig.builder()
                     .bootstrapServers(bootstrap)
                     .stateDir(stateDir)
                     .commitIntervalMs(100))
             .build();
-    this.models = DetectorStepModel.serve(model);
-    this.detector = new DetectorApp(config, () -> models, detectorMetrics);
-    new KafkaStreamsMetrics(detector.streams()::metrics).register(registry);
-    extractorThread.start();
-    detector.start();
+    this.extractor =
+        ExtractorRole.start(
+            extractorSettings
+                .apply(ExtractorConfig.builder().setBootstrapServers(bootstrap))
+                .build(),
+            backbone,
+            registry,
+            null);
+    this.detector = new DetectorRole(config, model, registry).start();
   }
 
   /** The topology's metrics (registered in the pipeline's registry). */
   public DetectorMetrics detectorMetrics() {
-    return detectorMetrics;
+    return detector.metrics();
   }
 
   /** Waits until the topology is processing (or fails). */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (detector.state() != KafkaStreams.State.RUNNING) {
-      if (detector.state() == KafkaStreams.State.ERROR
-          || detector.state() == KafkaStreams.State.NOT_RUNNING) {
-        throw new IllegalStateException("detector topology stopped: " + detector.state());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "detector topology not running after " + timeout + ": " + detector.state());
-      }
-      Thread.sleep(50);
-    }
+    detector.awaitRunning(timeout);
   }
 
   /** The detector model the pipeline started with (a hot swap replaces and closes it). */
@@ -150,23 +127,20 @@ public final class Pipeline implements AutoCloseable {
 
   /** The topology's model, whose version {@link SwappableStepModel#swap} replaces while running. */
   public SwappableStepModel models() {
-    return models;
+    return detector.models();
   }
 
   /** The extractor, whose backbone {@link ExtractorService#swapBackbone} replaces while running. */
   public ExtractorService extractor() {
-    return extractor;
+    return extractor.service();
   }
 
   @Override
   public void close() {
-    extractor.close();
     try {
-      extractorThread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      extractor.close();
+    } finally {
+      detector.close();
     }
-    detector.close(Duration.ofSeconds(10));
-    models.shutdown();
   }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running instance of the detector application: the {@link KafkaStreams} client built from
- * {@link DetectorTopology} and {@link TopologyConfig#streamsProperties()}. Several instances with
- * the same application id share the input partitions.
+ * {@link DetectorTopology} and {@link DetectConfig#streamsProperties()}. Several instances with the
+ * same application id share the input partitions.
  */
 public final class DetectorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DetectorApp.class);
@@ -30,7 +30,7 @@ public final class DetectorApp implements AutoCloseable {
    * @param metrics shared by all tasks and the exception handlers; register it yourself
    */
   public DetectorApp(
-      TopologyConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
+      DetectConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(metrics, "metrics");
     this.topology = DetectorTopology.build(config, models, metrics);
@@ -49,7 +49,7 @@ public final class DetectorApp implements AutoCloseable {
   }
 
   /** The Kafka Streams properties used, including the metrics handed to the exception handlers. */
-  static Properties streamsProperties(TopologyConfig config, DetectorMetrics metrics) {
+  static Properties streamsProperties(DetectConfig config, DetectorMetrics metrics) {
     Properties props = config.streamsProperties();
     props.put(DeadLetters.METRICS_CONFIG, metrics);
     return props;

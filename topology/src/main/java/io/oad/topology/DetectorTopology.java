@@ -112,7 +112,7 @@ public final class DetectorTopology {
    * the one {@link DetectorApp} runs.
    */
   public static Topology build(
-      TopologyConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
+      DetectConfig config, Supplier<? extends StepModel> models, DetectorMetrics metrics) {
     return build(config.newTopology(), config.options(), models, metrics);
   }
 

@@ -4,7 +4,7 @@
  * events.
  *
  * <p>Public API: {@link io.oad.topology.DetectorTopology} (wiring), {@link
- * io.oad.topology.TopologyConfig} (configuration), {@link io.oad.topology.DetectorApp} (running
+ * io.oad.topology.DetectConfig} (configuration), {@link io.oad.topology.DetectorApp} (running
  * instance), {@link io.oad.topology.DetectorMetrics} (Prometheus metrics) and {@link
  * io.oad.topology.StepModel} with its adapter {@link io.oad.service.DetectorStepModel}. The {@code
  * internal} sub-package holds the processors, their state and the exception handlers.

@@ -31,7 +31,7 @@ class ActionEventsTest {
   private void start() {
     h =
         new DriverHarness(
-            TopologyConfig.builder().stateDir(stateDir).build(),
+            DetectConfig.builder().stateDir(stateDir).build(),
             () -> new ScriptedStepModel(4),
             Instant.ofEpochMilli(T0 + 60_000));
   }

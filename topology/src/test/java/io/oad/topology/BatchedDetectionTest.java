@@ -80,11 +80,11 @@ class BatchedDetectionTest {
 
   private DriverHarness start(int maxBatch, long maxWaitMs, String emit) {
     return new DriverHarness(
-        TopologyConfig.builder()
+        DetectConfig.builder()
             .stateDir(stateDir)
-            .property(TopologyConfig.STEP_EMIT_CONFIG, emit)
-            .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, maxBatch)
-            .property(TopologyConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, maxWaitMs)
+            .property(DetectConfig.STEP_EMIT_CONFIG, emit)
+            .property(DetectConfig.DETECT_BATCH_MAX_CONFIG, maxBatch)
+            .property(DetectConfig.DETECT_BATCH_MAX_WAIT_MS_CONFIG, maxWaitMs)
             .build(),
         WindowMixModel::new,
         Instant.ofEpochMilli(T0));

@@ -19,8 +19,8 @@ class DetectorAppTest {
   void shouldBuildAClientInCreatedStateAndCloseItWithoutStarting() {
     FakeStepModel.Factory models = new FakeStepModel.Factory(4, 3);
     DetectorMetrics metrics = new DetectorMetrics();
-    TopologyConfig config =
-        TopologyConfig.builder().bootstrapServers("localhost:1").stateDir(stateDir).build();
+    DetectConfig config =
+        DetectConfig.builder().bootstrapServers("localhost:1").stateDir(stateDir).build();
     try (DetectorApp app = new DetectorApp(config, models, metrics)) {
       assertEquals(KafkaStreams.State.CREATED, app.state());
       assertEquals(
@@ -39,7 +39,7 @@ class DetectorAppTest {
   @Test
   void shouldHandTheMetricsToTheExceptionHandlers() {
     DetectorMetrics metrics = new DetectorMetrics();
-    var props = DetectorApp.streamsProperties(TopologyConfig.builder().build(), metrics);
+    var props = DetectorApp.streamsProperties(DetectConfig.builder().build(), metrics);
     assertSame(metrics, props.get(DeadLetters.METRICS_CONFIG));
   }
 }

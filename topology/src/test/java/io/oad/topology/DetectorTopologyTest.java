@@ -60,17 +60,17 @@ class DetectorTopologyTest {
 
   private void startDriver() {
     startDriver(
-        TopologyConfig.builder()
-            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+        DetectConfig.builder()
+            .property(DetectConfig.STEP_EMIT_CONFIG, "last")
             .stateDir(stateDir)
             .build());
   }
 
-  private void startDriver(TopologyConfig config) {
+  private void startDriver(DetectConfig config) {
     startDriver(config, models);
   }
 
-  private void startDriver(TopologyConfig config, FakeStepModel.Factory factory) {
+  private void startDriver(DetectConfig config, FakeStepModel.Factory factory) {
     config = DriverHarness.unbatchedUnlessSet(config);
     Properties props = DetectorApp.streamsProperties(config, metrics);
     Topology topology = DetectorTopology.build(config, factory, metrics);
@@ -310,8 +310,8 @@ class DetectorTopologyTest {
     // and the driver's MockProducer.clear() drops uncommitted sends before the next commit. On a
     // broker the record is committed with the task's next transaction.
     startDriver(
-        TopologyConfig.builder()
-            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+        DetectConfig.builder()
+            .property(DetectConfig.STEP_EMIT_CONFIG, "last")
             .stateDir(stateDir)
             .processingGuarantee("at_least_once")
             .build());
@@ -420,8 +420,8 @@ class DetectorTopologyTest {
 
     FakeStepModel.Factory shorter = new FakeStepModel.Factory(T - 1, DIM);
     startDriver(
-        TopologyConfig.builder()
-            .property(TopologyConfig.STEP_EMIT_CONFIG, "last")
+        DetectConfig.builder()
+            .property(DetectConfig.STEP_EMIT_CONFIG, "last")
             .stateDir(stateDir)
             .build(),
         shorter);

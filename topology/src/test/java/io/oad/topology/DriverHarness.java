@@ -18,7 +18,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * The whole topology on a {@link TopologyTestDriver}, with typed topics and private metrics. Unless
- * the config sets {@link TopologyConfig#DETECT_BATCH_MAX_CONFIG}, batching is off, so that a
+ * the config sets {@link DetectConfig#DETECT_BATCH_MAX_CONFIG}, batching is off, so that a
  * prediction is out as soon as its frame was piped (batching has its own tests).
  */
 final class DriverHarness implements AutoCloseable {
@@ -28,7 +28,7 @@ final class DriverHarness implements AutoCloseable {
   final TestOutputTopic<String, Prediction> predictions;
   final TestOutputTopic<String, ActionEvent> events;
 
-  DriverHarness(TopologyConfig config, Supplier<? extends StepModel> models, Instant wallClock) {
+  DriverHarness(DetectConfig config, Supplier<? extends StepModel> models, Instant wallClock) {
     config = unbatchedUnlessSet(config);
     driver =
         new TopologyTestDriver(
@@ -44,13 +44,13 @@ final class DriverHarness implements AutoCloseable {
   }
 
   /** {@code config} with batching off, unless it sets the batch size itself. */
-  static TopologyConfig unbatchedUnlessSet(TopologyConfig config) {
-    if (config.originals().containsKey(TopologyConfig.DETECT_BATCH_MAX_CONFIG)) {
+  static DetectConfig unbatchedUnlessSet(DetectConfig config) {
+    if (config.originals().containsKey(DetectConfig.DETECT_BATCH_MAX_CONFIG)) {
       return config;
     }
-    return TopologyConfig.builder()
+    return DetectConfig.builder()
         .properties(config.originals())
-        .property(TopologyConfig.DETECT_BATCH_MAX_CONFIG, 1)
+        .property(DetectConfig.DETECT_BATCH_MAX_CONFIG, 1)
         .build();
   }
 

@@ -46,8 +46,8 @@ class EmbeddingInputFuzzTest {
   @Test
   void shouldDeadLetterEveryUndecodableEmbeddingAndKeepPredicting() {
     // at_least_once: see DetectorTopologyTest (the driver drops dead letters of open transactions)
-    TopologyConfig config =
-        TopologyConfig.builder().stateDir(stateDir).processingGuarantee("at_least_once").build();
+    DetectConfig config =
+        DetectConfig.builder().stateDir(stateDir).processingGuarantee("at_least_once").build();
     EmbeddingSerde serde = new EmbeddingSerde();
     List<byte[]> corpus = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

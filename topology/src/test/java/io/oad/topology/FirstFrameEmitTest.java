@@ -41,7 +41,7 @@ class FirstFrameEmitTest {
   void shouldPredictEveryStepOnItsFirstFrameWhateverTheCameraRate() {
     h =
         new DriverHarness(
-            TopologyConfig.builder().stateDir(stateDir).build(), models, Instant.ofEpochMilli(T0));
+            DetectConfig.builder().stateDir(stateDir).build(), models, Instant.ofEpochMilli(T0));
     int fast = 0;
     for (long t = 0; t < 10_000; t += 40) {
       h.send("cam-25fps", frame(fast++, t));

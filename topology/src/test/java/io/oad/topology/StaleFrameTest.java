@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The detector's lag bound ({@code oad.step.max.lag.ms}): an embedding captured longer ago than the
- * bound when the detector reaches it is dropped as {@code stale}, and its step is a missing step.
+ * The detector's lag bound ({@code detect.step.max.lag.ms}): an embedding captured longer ago than
+ * the bound when the detector reaches it is dropped as {@code stale}, and its step is a missing
+ * step.
  */
 class StaleFrameTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -42,9 +43,9 @@ class StaleFrameTest {
 
   private DriverHarness harness(long maxLagMs) {
     return new DriverHarness(
-        TopologyConfig.builder()
+        DetectConfig.builder()
             .stateDir(stateDir)
-            .property(TopologyConfig.STEP_MAX_LAG_MS_CONFIG, maxLagMs)
+            .property(DetectConfig.STEP_MAX_LAG_MS_CONFIG, maxLagMs)
             .build(),
         models,
         Instant.ofEpochMilli(T0));
@@ -71,7 +72,7 @@ class StaleFrameTest {
     h.send("cam", frame(8, 3_000));
     List<Prediction> after = h.predictionsOf("cam");
     assertEquals(1, after.size());
-    // steps 4..11 are missing (8 = oad.gap.max.steps, so padded): the grid continues, no reset
+    // steps 4..11 are missing (8 = detect.gap.max.steps, so padded): the grid continues, no reset
     assertEquals(12L, after.get(0).step());
     assertTrue(after.get(0).warm(), "window continued, not a cold start");
     assertEquals(4, h.metrics.droppedCount(DetectorMetrics.REASON_STALE));
@@ -94,11 +95,8 @@ class StaleFrameTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () ->
-                TopologyConfig.builder()
-                    .property(TopologyConfig.STEP_MAX_LAG_MS_CONFIG, -1)
-                    .build());
-    assertTrue(e.getMessage().contains(TopologyConfig.STEP_MAX_LAG_MS_CONFIG), e.getMessage());
+            () -> DetectConfig.builder().property(DetectConfig.STEP_MAX_LAG_MS_CONFIG, -1).build());
+    assertTrue(e.getMessage().contains(DetectConfig.STEP_MAX_LAG_MS_CONFIG), e.getMessage());
     assertFalse(new StepTiming(4.0, 8, 0, true, 500).stale(T0, T0 + 500));
     assertTrue(new StepTiming(4.0, 8, 0, true, 500).stale(T0, T0 + 501));
   }

@@ -27,17 +27,17 @@ class TimeSemanticsTest {
   private final FakeStepModel.Factory models = new FakeStepModel.Factory(T, DIM);
   private DriverHarness h;
 
-  private void start(TopologyConfig.Builder config) {
+  private void start(DetectConfig.Builder config) {
     // these tests pin the 'last frame forms the step' mode; FirstFrameEmitTest covers the default
     h =
         new DriverHarness(
-            config.property(TopologyConfig.STEP_EMIT_CONFIG, "last").stateDir(stateDir).build(),
+            config.property(DetectConfig.STEP_EMIT_CONFIG, "last").stateDir(stateDir).build(),
             models,
             Instant.ofEpochMilli(T0));
   }
 
   private void start() {
-    start(TopologyConfig.builder());
+    start(DetectConfig.builder());
   }
 
   @AfterEach
@@ -116,7 +116,7 @@ class TimeSemanticsTest {
 
   @Test
   void shouldResetTheWindowAfterAGapLongerThanTheLimit() {
-    start(TopologyConfig.builder().property(TopologyConfig.GAP_MAX_STEPS_CONFIG, 8));
+    start(DetectConfig.builder().property(DetectConfig.GAP_MAX_STEPS_CONFIG, 8));
     for (int s = 0; s < 6; s++) {
       h.send("cam", frame(s, s * STEP_MS, s));
     }

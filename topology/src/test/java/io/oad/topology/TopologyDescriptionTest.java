@@ -84,8 +84,8 @@ class TopologyDescriptionTest {
 
   @Test
   void shouldRefuseATopologyWithGeneratedInternalNamesUnderTheAppProperties() {
-    // proves that TopologyConfig enables ensure.explicit.internal.resource.naming
-    TopologyConfig config = TopologyConfig.builder().stateDir(stateDir).build();
+    // proves that DetectConfig enables ensure.explicit.internal.resource.naming
+    DetectConfig config = DetectConfig.builder().stateDir(stateDir).build();
     StreamsBuilder builder =
         new StreamsBuilder(
             new org.apache.kafka.streams.TopologyConfig(
@@ -99,10 +99,10 @@ class TopologyDescriptionTest {
   void shouldAcceptTheDetectorTopologyUnderTheAppProperties() {
     var props =
         DetectorApp.streamsProperties(
-            TopologyConfig.builder().stateDir(stateDir).build(), new DetectorMetrics());
+            DetectConfig.builder().stateDir(stateDir).build(), new DetectorMetrics());
     Topology topology =
         DetectorTopology.build(
-            TopologyConfig.builder().stateDir(stateDir).build(),
+            DetectConfig.builder().stateDir(stateDir).build(),
             new FakeStepModel.Factory(4, 3),
             new DetectorMetrics());
     new TopologyTestDriver(topology, props).close();

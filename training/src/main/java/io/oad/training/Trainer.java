@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import io.oad.datasets.LabeledSequence;
@@ -119,7 +118,13 @@ public final class Trainer {
       List<Parameter> params = trainedParameters(block);
       OadtrLoss loss = new OadtrLoss(config.layout().ambiguous(), config.futureWeight());
       ParameterStore store = new ParameterStore(manager, false);
-      Step step = new Step(engine, manager, block, store, params, adam, loss, config.clipNorm());
+      Step step =
+          new Step(
+              manager,
+              block,
+              store,
+              new GuardedStep(engine, params, adam, config.clipNorm()),
+              loss);
 
       for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
         schedule.setEpoch(epoch);
@@ -258,18 +263,15 @@ public final class Trainer {
     return order;
   }
 
-  /** One optimizer step: forward, loss, backward, clip, update, zero gradients. */
+  /** One optimizer step of OadTR on a batch of windows (see {@link GuardedStep}). */
   private record Step(
-      Engine engine,
       NDManager manager,
       OadtrBlock block,
       ParameterStore store,
-      List<Parameter> params,
-      Optimizer optimizer,
-      OadtrLoss loss,
-      float clipNorm) {
+      GuardedStep update,
+      OadtrLoss loss) {
 
-    /** Returns the batch's loss. */
+    /** Returns the batch's loss, or NaN when its update was skipped (not finite). */
     float run(WindowDataset.Batch batch, WindowDataset data) {
       int b = batch.size();
       int c = data.numClasses();
@@ -279,38 +281,9 @@ public final class Trainer {
         NDArray current = scope.create(batch.current(), new Shape(b, c));
         NDArray future = scope.create(batch.future(), new Shape(b, f, c));
         NDArray mask = scope.create(batch.futureMask(), new Shape(b, f));
-        float value;
-        try (GradientCollector collector = engine.newGradientCollector()) {
-          NDList logits = block.forward(store, new NDList(x), true);
-          NDArray total = loss.compute(logits, current, future, mask);
-          collector.backward(total);
-          value = total.getFloat();
-        }
-        List<NDArray> gradients = new ArrayList<>();
-        for (Parameter p : params) {
-          NDArray g = p.getArray().getGradient();
-          g.attach(scope); // frees the handle, not the gradient itself
-          gradients.add(g);
-        }
-        double norm = GlobalNormClip.clip(gradients, clipNorm);
-        // an overflow (inf loss or gradient) would turn the weights into NaN for good: clipping
-        // scales inf by 0; skip the update instead, as mixed-precision trainers do
-        boolean finite = Float.isFinite(value) && Double.isFinite(norm);
-        for (int i = 0; i < params.size(); i++) {
-          Parameter p = params.get(i);
-          if (finite) {
-            optimizer.update(p.getId(), p.getArray(), gradients.get(i));
-          }
-          NDArray g = gradients.get(i);
-          g.subi(g);
-          if (!finite) {
-            // inf - inf is NaN: zero those entries too, in place
-            try (NDArray nan = g.isNaN()) {
-              g.set(nan, 0f);
-            }
-          }
-        }
-        return finite ? value : Float.NaN;
+        return update.run(
+            scope,
+            () -> loss.compute(block.forward(store, new NDList(x), true), current, future, mask));
       }
     }
   }

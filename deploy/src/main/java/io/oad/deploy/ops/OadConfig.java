@@ -1,5 +1,6 @@
 package io.oad.deploy.ops;
 
+import io.oad.topology.DetectConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -29,10 +30,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * The effective configuration of an {@code oad} role: {@link #configDef() defaults}, overridden by
  * one properties file, overridden by {@code OAD_*} environment variables ({@code
  * OAD_BOOTSTRAP_SERVERS} → {@code bootstrap.servers}: drop {@code OAD_}, lower-case, {@code _} →
- * {@code .}). Keys under {@code kafka.} are Kafka client settings passed through to the role's
- * clients (SASL/SSL included), validated against the consumer, producer, admin and streams
- * definitions. Every bad key is refused with a {@link ConfigException} that names it and where it
- * came from.
+ * {@code .}). Each role's own keys carry its name: {@code ingest.*}, {@code extract.*}, {@code
+ * detect.*} (the detect role's step timing, event rules, batching and topics are the {@link
+ * DetectConfig} keys, all spelled {@code detect.*}). Keys under {@code kafka.} are Kafka client
+ * settings passed through to the role's clients (SASL/SSL included), validated against the
+ * consumer, producer, admin and streams definitions. Every bad key is refused with a {@link
+ * ConfigException} that names it and where it came from.
  */
 public final class OadConfig extends AbstractConfig {
   public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
@@ -143,10 +146,20 @@ public final class OadConfig extends AbstractConfig {
           ConsumerConfig.configDef(),
           ProducerConfig.configDef(),
           AdminClientConfig.configDef(),
-          StreamsConfig.configDef(),
-          // the detector's own topology keys (oad.step.emit, oad.detect.batch.max, ...), which
-          // oad detect passes to TopologyConfig with the other kafka.* settings
-          io.oad.topology.TopologyConfig.configDef());
+          StreamsConfig.configDef());
+
+  /**
+   * The detect role's own keys that {@link DetectConfig} defines ({@code detect.step.emit}, ...).
+   */
+  private static final ConfigDef DETECT_DEFS = DetectConfig.configDef();
+
+  private static final java.util.Set<String> DETECT_KEYS =
+      DETECT_DEFS.names().stream()
+          .filter(k -> k.startsWith("detect."))
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+
+  /** The prefix of the detect role's keys. */
+  public static final String DETECT_PREFIX = "detect.";
 
   private final Map<String, String> sources;
 
@@ -259,6 +272,23 @@ public final class OadConfig extends AbstractConfig {
   }
 
   /**
+   * The {@code detect.*} keys of the detect role's topology ({@link DetectConfig}: step timing,
+   * events, batching, topics), as given; {@code detect.application.id} and {@code detect.state.dir}
+   * are read through their own accessors.
+   */
+  public Map<String, Object> detectProperties() {
+    Map<String, Object> out = new TreeMap<>();
+    originals()
+        .forEach(
+            (key, value) -> {
+              if (DETECT_KEYS.contains(key)) {
+                out.put(key, value);
+              }
+            });
+    return out;
+  }
+
+  /**
    * Every {@code kafka.*} setting without the prefix, client prefixes such as {@code consumer.}
    * kept: for clients that route them themselves (Kafka Streams, the extractor's config).
    */
@@ -298,6 +328,7 @@ public final class OadConfig extends AbstractConfig {
     }
     originalsWithPrefix(KAFKA_PREFIX, false)
         .forEach((key, value) -> shown.put(key, String.valueOf(value)));
+    detectProperties().forEach((key, value) -> shown.put(key, String.valueOf(value)));
     List<String> lines = new ArrayList<>();
     shown.forEach(
         (key, value) ->
@@ -319,6 +350,23 @@ public final class OadConfig extends AbstractConfig {
     if (CONFIG.names().contains(key)) {
       return; // typed and validated by AbstractConfig
     }
+    if (DETECT_KEYS.contains(key)) {
+      validateValue(key, key, value, source, DETECT_DEFS.configKeys().get(key));
+      return;
+    }
+    if (key.startsWith(KAFKA_PREFIX + "oad.")) {
+      String renamed = DETECT_PREFIX + key.substring((KAFKA_PREFIX + "oad.").length());
+      renamed = renamed.replace("detect.detect.", "detect.");
+      throw new ConfigException(
+          "configuration key '"
+              + key
+              + "' (from "
+              + source
+              + ") was renamed: write '"
+              + renamed
+              + "'"
+              + (DETECT_KEYS.contains(renamed) ? "" : " (not a known key either)"));
+    }
     if (!key.startsWith(KAFKA_PREFIX)) {
       throw new ConfigException(
           "unknown configuration key '"
@@ -327,6 +375,8 @@ public final class OadConfig extends AbstractConfig {
               + source
               + "); known keys: "
               + new TreeMap<>(CONFIG.configKeys()).keySet()
+              + ", the detect role's "
+              + DETECT_KEYS
               + ", and "
               + KAFKA_PREFIX
               + "* for Kafka client settings");
@@ -352,6 +402,11 @@ public final class OadConfig extends AbstractConfig {
               + name
               + "' is not a Kafka consumer, producer, admin or streams setting");
     }
+    validateValue(key, name, value, source, def);
+  }
+
+  private static void validateValue(
+      String key, String name, String value, String source, ConfigDef.ConfigKey def) {
     try {
       Object parsed = ConfigDef.parseType(name, value, def.type);
       if (def.validator != null) {

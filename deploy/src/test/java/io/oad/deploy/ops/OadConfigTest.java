@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oad.topology.DetectConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,45 @@ class OadConfigTest {
     OadConfig config =
         OadConfig.of(Map.of(), null, Map.of("OAD_JAVA_OPTS", "-Xmx1g", "OAD_REBUILD", "1"));
     assertEquals(OadConfig.DEFAULT_BOOTSTRAP_SERVERS, config.bootstrapServers());
+  }
+
+  @Test
+  void shouldReadTheDetectRolesKeysUnderDetectLikeTheOtherRoles() {
+    OadConfig config =
+        OadConfig.of(
+            Map.of("detect.step.emit", "last", "detect.batch.max", "8"),
+            "oad.properties",
+            Map.of("OAD_DETECT_EVENT_START_THRESHOLD", "0.7"));
+    Map<String, Object> detect = config.detectProperties();
+    assertEquals("last", detect.get("detect.step.emit"));
+    assertEquals("8", detect.get("detect.batch.max"));
+    assertEquals("0.7", detect.get("detect.event.start.threshold"));
+    assertFalse(config.kafkaProperties().containsKey("detect.step.emit"));
+    DetectConfig topology = DetectConfig.builder().properties(detect).build();
+    assertEquals(8, topology.getInt(DetectConfig.DETECT_BATCH_MAX_CONFIG));
+    assertTrue(config.describe().stream().anyMatch(l -> l.startsWith("detect.batch.max=8")));
+  }
+
+  @Test
+  void shouldRefuseABadDetectValueAndTheOldSpellingNamingTheNewKey() {
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> OadConfig.of(Map.of("detect.batch.max", "0"), "oad.properties", Map.of()));
+    assertTrue(bad.getMessage().contains("detect.batch.max"), bad.getMessage());
+
+    ConfigException old =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                OadConfig.of(
+                    Map.of("kafka.oad.detect.batch.max", "8"), "oad.properties", Map.of()));
+    assertTrue(old.getMessage().contains("write 'detect.batch.max'"), old.getMessage());
+    ConfigException oldEnv =
+        assertThrows(
+            ConfigException.class,
+            () -> OadConfig.of(Map.of(), null, Map.of("OAD_KAFKA_OAD_STEP_EMIT", "last")));
+    assertTrue(oldEnv.getMessage().contains("write 'detect.step.emit'"), oldEnv.getMessage());
   }
 
   @Test

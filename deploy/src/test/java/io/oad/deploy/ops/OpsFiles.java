@@ -22,7 +22,9 @@ public final class OpsFiles {
               ? Path.of("ops")
               : Path.of("..", "deploy", "ops"))
           .toAbsolutePath();
-  public static final Path README = Path.of("..", "README.md").toAbsolutePath();
+
+  /** The operations page of the docs, whose metrics table lists every metric. */
+  public static final Path README = Path.of("..", "docs", "operations.md").toAbsolutePath();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -115,7 +117,7 @@ public final class OpsFiles {
     return names;
   }
 
-  /** Metric names listed in the README's metrics table, histograms with their series suffixes. */
+  /** Metric names listed in the docs' metrics table, histograms with their series suffixes. */
   public static Set<String> readmeMetricNames() throws IOException {
     String text = Files.readString(README);
     int start = text.indexOf("## Metrics");

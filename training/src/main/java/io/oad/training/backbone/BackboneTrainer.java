@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -16,6 +15,7 @@ import io.oad.extractor.FrameTensor;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.extractor.TwoStreamConfig;
 import io.oad.extractor.TwoStreamNetwork;
+import io.oad.training.GuardedStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +188,7 @@ public final class BackboneTrainer {
               .optWeightDecays(options.weightDecay())
               .build();
       ParameterStore store = new ParameterStore(manager, false);
+      GuardedStep update = new GuardedStep(engine, trained, adam, 0f);
       Loss loss = Loss.softmaxCrossEntropyLoss();
       Augmenter augmenter =
           new Augmenter(options.network().width(), options.network().height(), options);
@@ -198,6 +199,7 @@ public final class BackboneTrainer {
         int[] order = shuffled(train.size(), random);
         double lossSum = 0;
         long correct = 0;
+        int skipped = 0;
         for (int b = 0; b < batches; b++) {
           List<FrameTensor> inputs = new ArrayList<>(options.batchSize());
           float[] labels = new float[options.batchSize()];
@@ -209,19 +211,33 @@ public final class BackboneTrainer {
           try (NDManager scope = manager.newSubManager()) {
             NDArray target = scope.create(labels);
             NDList x = TwoStreamBackbone.inputs(scope, options.network(), inputs);
-            try (GradientCollector collector = engine.newGradientCollector()) {
-              NDArray logits = network.forward(store, x, true).get(1);
-              NDArray value = loss.evaluate(new NDList(target), new NDList(logits));
-              collector.backward(value);
-              lossSum += value.getFloat();
-              correct +=
-                  logits.argMax(1).toType(DataType.FLOAT32, false).eq(target).sum().getLong();
-            }
-            for (Parameter p : trained) {
-              NDArray g = p.getArray().getGradient();
-              g.attach(scope);
-              adam.update(p.getId(), p.getArray(), g);
-              g.subi(g);
+            long[] hits = new long[1];
+            float value =
+                update.run(
+                    scope,
+                    () -> {
+                      NDArray logits = network.forward(store, x, true).get(1);
+                      hits[0] =
+                          logits
+                              .argMax(1)
+                              .toType(DataType.FLOAT32, false)
+                              .eq(target)
+                              .sum()
+                              .getLong();
+                      return loss.evaluate(new NDList(target), new NDList(logits));
+                    });
+            if (Float.isNaN(value)) {
+              skipped++;
+              log.printf(
+                  Locale.ROOT,
+                  "backbone epoch %d/%d  batch %d/%d  loss or gradient not finite: update skipped%n",
+                  epoch + 1,
+                  options.epochs(),
+                  b + 1,
+                  batches);
+            } else {
+              lossSum += value;
+              correct += hits[0];
             }
           }
         }
@@ -232,8 +248,10 @@ public final class BackboneTrainer {
         EpochStats stats =
             new EpochStats(
                 epoch + 1,
-                lossSum / batches,
-                (double) correct / ((long) batches * options.batchSize()),
+                batches == skipped ? Double.NaN : lossSum / (batches - skipped),
+                batches == skipped
+                    ? Double.NaN
+                    : (double) correct / ((long) (batches - skipped) * options.batchSize()),
                 valAccuracy[0],
                 valAccuracy[1],
                 (System.nanoTime() - start) / 1e9);

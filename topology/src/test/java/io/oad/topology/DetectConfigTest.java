@@ -14,10 +14,10 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-class TopologyConfigTest {
+class DetectConfigTest {
   @Test
   void shouldDefaultToExactlyOnceAndTheContractTopics() {
-    TopologyConfig c = new TopologyConfig(Map.of());
+    DetectConfig c = new DetectConfig(Map.of());
     assertEquals("oad-detector", c.applicationId());
     assertEquals("exactly_once_v2", c.processingGuarantee());
     assertEquals(1, c.numStreamThreads());
@@ -31,30 +31,30 @@ class TopologyConfigTest {
 
   @Test
   void shouldBatchAcrossCamerasByDefaultAndLetBatchingBeTurnedOff() {
-    TopologyConfig c = new TopologyConfig(Map.of());
+    DetectConfig c = new DetectConfig(Map.of());
     assertEquals(new DetectBatching(32, 20), c.batching());
     assertTrue(c.batching().enabled());
     // an idle thread must not sleep in poll much longer than a step may wait
     assertEquals(20L, c.streamsProperties().get("poll.ms"));
-    assertFalse(c.streamsProperties().containsKey("oad.detect.batch.max"));
+    assertFalse(c.streamsProperties().containsKey("detect.batch.max"));
 
-    TopologyConfig off =
-        TopologyConfig.builder()
-            .property("oad.detect.batch.max", "1")
-            .property("oad.detect.batch.max.wait.ms", 50)
+    DetectConfig off =
+        DetectConfig.builder()
+            .property("detect.batch.max", "1")
+            .property("detect.batch.max.wait.ms", 50)
             .build();
     assertEquals(new DetectBatching(1, 50), off.options().batching());
     assertFalse(off.batching().enabled());
     assertFalse(off.streamsProperties().containsKey("poll.ms"));
     assertFalse(
-        TopologyConfig.builder()
-            .property("oad.detect.batch.max.wait.ms", 0)
+        DetectConfig.builder()
+            .property("detect.batch.max.wait.ms", 0)
             .build()
             .batching()
             .enabled());
     assertEquals(
         "250",
-        TopologyConfig.builder()
+        DetectConfig.builder()
             .property("poll.ms", "250")
             .build()
             .streamsProperties()
@@ -64,24 +64,24 @@ class TopologyConfigTest {
 
   @Test
   void shouldReadTimingAndEventRules() {
-    TopologyConfig c =
-        TopologyConfig.builder()
-            .property("oad.steps.per.second", 5.0)
-            .property("oad.gap.max.steps", "3")
-            .property("oad.step.idle.close.ms", 0)
-            .property("oad.step.emit", "last")
-            .property("oad.event.start.threshold", 0.7)
-            .property("oad.event.end.threshold", 0.2)
-            .property("oad.event.min.duration.steps", 4)
-            .property("oad.event.cooldown.ms", 500)
-            .property("oad.event.anticipation.threshold", 0.9)
-            .property("oad.camera.offline.ms", 3_000)
-            .property("oad.events.topic", "alerts")
+    DetectConfig c =
+        DetectConfig.builder()
+            .property("detect.steps.per.second", 5.0)
+            .property("detect.gap.max.steps", "3")
+            .property("detect.step.idle.close.ms", 0)
+            .property("detect.step.emit", "last")
+            .property("detect.event.start.threshold", 0.7)
+            .property("detect.event.end.threshold", 0.2)
+            .property("detect.event.min.duration.steps", 4)
+            .property("detect.event.cooldown.ms", 500)
+            .property("detect.event.anticipation.threshold", 0.9)
+            .property("detect.camera.offline.ms", 3_000)
+            .property("detect.events.topic", "alerts")
             .build();
     assertEquals(new StepTiming(5.0, 3, 0), c.timing());
     assertEquals(new EventRules(0.7, 0.2, 4, 500, 0.9, 3_000), c.rules());
     assertEquals("alerts", c.options().eventsTopic());
-    assertFalse(c.streamsProperties().containsKey("oad.event.start.threshold"));
+    assertFalse(c.streamsProperties().containsKey("detect.event.start.threshold"));
   }
 
   @Test
@@ -90,47 +90,48 @@ class TopologyConfigTest {
         assertThrows(
             ConfigException.class,
             () ->
-                TopologyConfig.builder()
-                    .property("oad.event.start.threshold", 0.5)
-                    .property("oad.event.end.threshold", 0.6)
+                DetectConfig.builder()
+                    .property("detect.event.start.threshold", 0.5)
+                    .property("detect.event.end.threshold", 0.6)
                     .build());
-    assertTrue(e.getMessage().contains("oad.event.end.threshold"), e.getMessage());
+    assertTrue(e.getMessage().contains("detect.event.end.threshold"), e.getMessage());
     for (String[] bad :
         new String[][] {
-          {"oad.steps.per.second", "0"},
-          {"oad.gap.max.steps", "-1"},
-          {"oad.event.start.threshold", "1.5"},
-          {"oad.event.min.duration.steps", "0"},
-          {"oad.camera.offline.ms", "0"},
-          {"oad.detect.batch.max", "0"},
-          {"oad.detect.batch.max", "5000"},
-          {"oad.detect.batch.max.wait.ms", "-1"}
+          {"detect.steps.per.second", "0"},
+          {"detect.gap.max.steps", "-1"},
+          {"detect.event.start.threshold", "1.5"},
+          {"detect.event.min.duration.steps", "0"},
+          {"detect.camera.offline.ms", "0"},
+          {"detect.batch.max", "0"},
+          {"detect.batch.max", "5000"},
+          {"detect.batch.max.wait.ms", "-1"}
         }) {
       ConfigException ce =
           assertThrows(
               ConfigException.class,
-              () -> TopologyConfig.builder().property(bad[0], bad[1]).build(),
+              () -> DetectConfig.builder().property(bad[0], bad[1]).build(),
               bad[0]);
       assertTrue(ce.getMessage().contains(bad[0]), ce.getMessage());
     }
     ConfigException same =
         assertThrows(
             ConfigException.class,
-            () -> TopologyConfig.builder().property("oad.events.topic", "oad.predictions").build());
+            () ->
+                DetectConfig.builder().property("detect.events.topic", "oad.predictions").build());
     assertTrue(same.getMessage().contains("must all differ"), same.getMessage());
   }
 
   @Test
   void shouldBuildStreamsPropertiesWithNamingDeadLetterQueueAndHandlers() {
     Properties p =
-        TopologyConfig.builder()
+        DetectConfig.builder()
             .applicationId("app-1")
             .bootstrapServers("broker:9092")
             .stateDir(Path.of("/var/lib/oad"))
             .numStreamThreads(3)
             .commitIntervalMs(250)
-            .property("oad.deadletter.topic", "dlq")
-            .property("oad.predictions.topic", "preds")
+            .property("detect.deadletter.topic", "dlq")
+            .property("detect.predictions.topic", "preds")
             .property("max.poll.records", 50)
             .build()
             .streamsProperties();
@@ -149,7 +150,7 @@ class TopologyConfigTest {
         DetectorDeserializationExceptionHandler.class.getName(),
         p.get("deserialization.exception.handler"));
     assertEquals(50, p.get("max.poll.records"), "unknown keys pass through");
-    assertFalse(p.containsKey("oad.predictions.topic"), "own oad.* keys stay out of Streams");
+    assertFalse(p.containsKey("detect.predictions.topic"), "own oad.* keys stay out of Streams");
     // Kafka Streams itself accepts the result
     StreamsConfig streams = new StreamsConfig(p);
     assertTrue(streams.getBoolean(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG));
@@ -160,16 +161,16 @@ class TopologyConfigTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> TopologyConfig.builder().processingGuarantee("exactly_once").build());
+            () -> DetectConfig.builder().processingGuarantee("exactly_once").build());
     assertTrue(e.getMessage().contains("processing.guarantee"), e.getMessage());
     ConfigException threads =
         assertThrows(
-            ConfigException.class, () -> TopologyConfig.builder().numStreamThreads(0).build());
+            ConfigException.class, () -> DetectConfig.builder().numStreamThreads(0).build());
     assertTrue(threads.getMessage().contains("num.stream.threads"), threads.getMessage());
   }
 
   @Test
   void shouldLeaveStateDirToKafkaStreamsWhenUnset() {
-    assertFalse(new TopologyConfig(Map.of()).streamsProperties().containsKey("state.dir"));
+    assertFalse(new DetectConfig(Map.of()).streamsProperties().containsKey("state.dir"));
   }
 }

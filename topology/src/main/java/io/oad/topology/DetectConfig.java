@@ -19,9 +19,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 /**
- * Typed, validated configuration of the detector application. Keys it defines use Kafka Streams'
- * own names where one exists ({@code application.id}, {@code bootstrap.servers}, ...) plus {@code
- * oad.*} topic names, step timing and event rules (see {@code README-section.md}); every other key
+ * Typed, validated configuration of the detector application (the {@code detect} role; named apart
+ * from Kafka Streams' own {@code TopologyConfig}). Keys it defines use Kafka Streams' own names
+ * where one exists ({@code application.id}, {@code bootstrap.servers}, ...) plus {@code detect.*}
+ * topic names, step timing and event rules (see {@code docs/time-and-events.md}); every other key
  * is passed through unchanged to Kafka Streams. {@link #streamsProperties()} builds the Kafka
  * Streams properties, always with explicit internal resource naming enforced and the dead-letter
  * queue and exception handlers set.
@@ -36,7 +37,7 @@ import org.apache.kafka.streams.Topology;
  * With batching on, Kafka Streams' {@code poll.ms} defaults to the wait (at most 100 ms) so that an
  * idle thread wakes up in time to score a partial batch.
  */
-public final class TopologyConfig extends AbstractConfig {
+public final class DetectConfig extends AbstractConfig {
   public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
   private static final String APPLICATION_ID_DOC =
       "Kafka Streams application id (consumer group, internal topic prefix).";
@@ -62,79 +63,79 @@ public final class TopologyConfig extends AbstractConfig {
   private static final String COMMIT_INTERVAL_MS_DOC =
       "How often offsets and state are committed (and, with exactly-once, how long output stays invisible).";
 
-  public static final String EMBEDDINGS_TOPIC_CONFIG = "oad.embeddings.topic";
+  public static final String EMBEDDINGS_TOPIC_CONFIG = "detect.embeddings.topic";
   private static final String EMBEDDINGS_TOPIC_DOC = "Input topic of embeddings.";
 
-  public static final String PREDICTIONS_TOPIC_CONFIG = "oad.predictions.topic";
+  public static final String PREDICTIONS_TOPIC_CONFIG = "detect.predictions.topic";
   private static final String PREDICTIONS_TOPIC_DOC = "Output topic of predictions.";
 
-  public static final String DEADLETTER_TOPIC_CONFIG = "oad.deadletter.topic";
+  public static final String DEADLETTER_TOPIC_CONFIG = "detect.deadletter.topic";
   private static final String DEADLETTER_TOPIC_DOC =
       "Dead-letter topic for records that cannot be processed.";
 
-  public static final String EVENTS_TOPIC_CONFIG = "oad.events.topic";
+  public static final String EVENTS_TOPIC_CONFIG = "detect.events.topic";
   private static final String EVENTS_TOPIC_DOC = "Output topic of action and camera events.";
 
-  public static final String STEPS_PER_SECOND_CONFIG = "oad.steps.per.second";
+  public static final String STEPS_PER_SECOND_CONFIG = "detect.steps.per.second";
   private static final String STEPS_PER_SECOND_DOC =
       "Model steps per second of capture time; frames are mapped onto steps of 1/this seconds.";
 
-  public static final String GAP_MAX_STEPS_CONFIG = "oad.gap.max.steps";
+  public static final String GAP_MAX_STEPS_CONFIG = "detect.gap.max.steps";
   private static final String GAP_MAX_STEPS_DOC =
       "Steps without any frame that are padded by repeating the last step; a longer gap resets the"
           + " camera's window (cold start).";
 
-  public static final String STEP_EMIT_CONFIG = "oad.step.emit";
+  public static final String STEP_EMIT_CONFIG = "detect.step.emit";
   private static final String STEP_EMIT_DOC =
       "When a step is predicted: 'first' = as soon as its first frame arrives (no added latency; further"
           + " frames of the same step are dropped as extra_frame), 'last' = when the step closes, from its"
           + " last frame (adds up to one step of latency).";
 
-  public static final String STEP_IDLE_CLOSE_MS_CONFIG = "oad.step.idle.close.ms";
+  public static final String STEP_IDLE_CLOSE_MS_CONFIG = "detect.step.idle.close.ms";
   private static final String STEP_IDLE_CLOSE_MS_DOC =
       "Wall-clock silence of a camera after which its open step is closed and predicted without"
           + " waiting for a frame of a later step (so a camera's last step is not held back); 0"
           + " disables.";
 
-  public static final String STEP_MAX_LAG_MS_CONFIG = "oad.step.max.lag.ms";
+  public static final String STEP_MAX_LAG_MS_CONFIG = "detect.step.max.lag.ms";
   private static final String STEP_MAX_LAG_MS_DOC =
       "Bounded latency under overload: an embedding captured more than this many ms before the"
           + " detector reaches it is dropped (reason 'stale') and its step counts as missing (padded"
-          + " up to oad.gap.max.steps, a window reset beyond); 0 = use every embedding however late"
+          + " up to detect.gap.max.steps, a window reset beyond); 0 = use every embedding however late"
           + " (replays, backlogs).";
 
-  public static final String START_THRESHOLD_CONFIG = "oad.event.start.threshold";
+  public static final String START_THRESHOLD_CONFIG = "detect.event.start.threshold";
   private static final String START_THRESHOLD_DOC =
-      "An action starts when its score exceeds this for oad.event.min.duration.steps steps.";
+      "An action starts when its score exceeds this for detect.event.min.duration.steps steps.";
 
-  public static final String END_THRESHOLD_CONFIG = "oad.event.end.threshold";
+  public static final String END_THRESHOLD_CONFIG = "detect.event.end.threshold";
   private static final String END_THRESHOLD_DOC =
       "An active action ends at the first step whose score is below this; <= start threshold.";
 
-  public static final String MIN_DURATION_STEPS_CONFIG = "oad.event.min.duration.steps";
+  public static final String MIN_DURATION_STEPS_CONFIG = "detect.event.min.duration.steps";
   private static final String MIN_DURATION_STEPS_DOC =
       "Consecutive steps above the start threshold needed to start an action.";
 
-  public static final String COOLDOWN_MS_CONFIG = "oad.event.cooldown.ms";
+  public static final String COOLDOWN_MS_CONFIG = "detect.event.cooldown.ms";
   private static final String COOLDOWN_MS_DOC =
       "Capture time after an action ended during which the same action cannot start again on that"
           + " camera.";
 
-  public static final String ANTICIPATION_THRESHOLD_CONFIG = "oad.event.anticipation.threshold";
+  public static final String ANTICIPATION_THRESHOLD_CONFIG = "detect.event.anticipation.threshold";
   private static final String ANTICIPATION_THRESHOLD_DOC =
       "A future step predicting an inactive action with at least this score raises one"
           + " ACTION_ANTICIPATED per episode.";
 
-  public static final String CAMERA_OFFLINE_MS_CONFIG = "oad.camera.offline.ms";
+  public static final String CAMERA_OFFLINE_MS_CONFIG = "detect.camera.offline.ms";
   private static final String CAMERA_OFFLINE_MS_DOC =
       "Wall-clock silence after which a camera is reported CAMERA_OFFLINE.";
 
-  public static final String DETECT_BATCH_MAX_CONFIG = "oad.detect.batch.max";
+  public static final String DETECT_BATCH_MAX_CONFIG = "detect.batch.max";
   private static final String DETECT_BATCH_MAX_DOC =
       "Most steps scored in one model call, over all cameras and tasks of a stream thread; 1 scores"
           + " every step alone.";
 
-  public static final String DETECT_BATCH_MAX_WAIT_MS_CONFIG = "oad.detect.batch.max.wait.ms";
+  public static final String DETECT_BATCH_MAX_WAIT_MS_CONFIG = "detect.batch.max.wait.ms";
   private static final String DETECT_BATCH_MAX_WAIT_MS_DOC =
       "Longest a step waits (wall clock) for the batch to fill before it is scored; 0 scores at"
           + " once (no batching). Bounds the latency batching adds.";
@@ -302,7 +303,7 @@ public final class TopologyConfig extends AbstractConfig {
    *
    * @throws org.apache.kafka.common.config.ConfigException naming the bad key
    */
-  public TopologyConfig(Map<?, ?> props) {
+  public DetectConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
     if (getDouble(END_THRESHOLD_CONFIG) > getDouble(START_THRESHOLD_CONFIG)) {
       throw new ConfigException(
@@ -492,8 +493,8 @@ public final class TopologyConfig extends AbstractConfig {
      * Validates and builds; a {@link org.apache.kafka.common.config.ConfigException} names the bad
      * key.
      */
-    public TopologyConfig build() {
-      return new TopologyConfig(props);
+    public DetectConfig build() {
+      return new DetectConfig(props);
     }
   }
 }
