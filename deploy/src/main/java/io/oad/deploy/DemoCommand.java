@@ -8,6 +8,9 @@ import io.oad.datasets.compose.ComposedStream;
 import io.oad.datasets.compose.SyntheticVideo;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
+import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.HttpOptions;
+import io.oad.deploy.ops.OadConfig;
 import io.oad.extractor.Backbone;
 import io.oad.ingest.IngestMetrics;
 import io.oad.ingest.IngestOptions;
@@ -42,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -154,11 +158,16 @@ final class DemoCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin HttpOptions http;
+
+  @Mixin ConfigOptions configOptions;
+
   @Option(names = "--quiet", description = "Print only the summary, not every prediction.")
   boolean quiet;
 
   @Override
   public Integer call() throws Exception {
+    OadConfig oad = configOptions.load();
     PrintStream out = System.out;
     long started = System.nanoTime();
     wipe(data);
@@ -172,7 +181,11 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka"), 0).start();
         MetricsServer metrics =
             MetricsServer.start(
-                registry, "127.0.0.1", metricsPort, () -> true, new LivePage(live))) {
+                registry,
+                http.bindAddress(configOptions, oad),
+                metricsPort,
+                () -> true,
+                new LivePage(live, oad.liveToken()))) {
       kafka.createTopics(4, Topics.all());
       out.printf("broker  %s (data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
       if (metrics != null) {

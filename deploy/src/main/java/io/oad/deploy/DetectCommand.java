@@ -4,6 +4,7 @@ import io.oad.deploy.live.LiveFeed;
 import io.oad.deploy.live.LiveHub;
 import io.oad.deploy.live.LivePage;
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.HttpOptions;
 import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.detector.Detector;
@@ -129,6 +130,8 @@ final class DetectCommand implements Callable<Integer> {
               + " oad.events for it.")
   boolean noLive;
 
+  @Mixin HttpOptions http;
+
   @Mixin ConfigOptions configOptions;
 
   /** The topology keys given as options (they win over the file and the environment). */
@@ -203,10 +206,10 @@ final class DetectCommand implements Callable<Integer> {
         MetricsServer server =
             MetricsServer.start(
                 registry,
-                "0.0.0.0",
+                http.bindAddress(configOptions, oad),
                 port,
                 role::running,
-                live == null ? null : new LivePage(live));
+                live == null ? null : new LivePage(live, oad.liveToken()));
         LiveFeed feed =
             live == null
                 ? null

@@ -1,6 +1,7 @@
 package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.HttpOptions;
 import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.extractor.Backbone;
@@ -102,6 +103,8 @@ final class ExtractCommand implements Callable<Integer> {
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin HttpOptions http;
+
   @Mixin ConfigOptions configOptions;
 
   @Override
@@ -141,7 +144,8 @@ final class ExtractCommand implements Callable<Integer> {
             ? TwoStreamBackbone.load(initial)
             : Backbones.defaultBackbone(Models.home());
     modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, backbone.id());
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port, polls);
+    try (MetricsServer server =
+            MetricsServer.start(registry, http.bindAddress(configOptions, oad), port, polls);
         ModelWatcher closesWatcher = watcher;
         ExtractorRole role = ExtractorRole.start(config, backbone, registry, polls)) {
       if (watcher != null) {

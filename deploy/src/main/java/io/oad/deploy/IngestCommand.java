@@ -1,6 +1,7 @@
 package io.oad.deploy;
 
 import io.oad.deploy.ops.ConfigOptions;
+import io.oad.deploy.ops.HttpOptions;
 import io.oad.deploy.ops.KafkaOptions;
 import io.oad.deploy.ops.OadConfig;
 import io.oad.ingest.CameraFile;
@@ -116,6 +117,8 @@ final class IngestCommand implements Callable<Integer> {
       description = "Serve /metrics on this port; -1 = off (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Mixin HttpOptions http;
+
   @Mixin ConfigOptions configOptions;
 
   @Override
@@ -158,7 +161,8 @@ final class IngestCommand implements Callable<Integer> {
         VideoIngestor.producerProperties(kafka.bootstrap(configOptions, oad));
     producerProps.putAll(oad.kafkaClientProperties("producer."));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
+    try (MetricsServer server =
+            MetricsServer.start(registry, http.bindAddress(configOptions, oad), port);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
       ConnectionListener events =
           noConnectionEvents ? ConnectionListener.none() : new ConnectionEvents(producer);
@@ -212,7 +216,8 @@ final class IngestCommand implements Callable<Integer> {
               }
             },
             "oad-ingest-shutdown");
-    try (MetricsServer server = MetricsServer.start(registry, "0.0.0.0", port);
+    try (MetricsServer server =
+            MetricsServer.start(registry, http.bindAddress(configOptions, oad), port);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
       ConnectionListener events =
           noConnectionEvents ? ConnectionListener.none() : new ConnectionEvents(producer);

@@ -6,19 +6,32 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live web page over HTTP: {@code /} the page, {@code /live.js} and {@code /live.css} its
  * script and style (all written for this project, no external resources), {@code /events} the
  * server-sent-event stream of a {@link LiveHub}. Installed beside {@code /metrics} on the metrics
- * server, whose threads it shares: a viewer's stream occupies one thread while it is connected, so
- * the hub caps the viewers.
+ * server, but a viewer's stream never holds one of the server's threads: streams run on threads of
+ * their own (as many as the hub admits viewers), and a stream whose write has been blocked longer
+ * than the write timeout (a client that stopped reading) is cut off, so that neither {@code
+ * /metrics} nor the health endpoints ever wait for a viewer.
  */
 public final class LivePage implements HttpHandler, AutoCloseable {
   /** Path of the page. */
@@ -29,6 +42,9 @@ public final class LivePage implements HttpHandler, AutoCloseable {
 
   /** Without a frame for this long a comment line is sent, which also finds dead connections. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(10);
+
+  /** A stream whose write has been blocked this long (a client that stopped reading) is cut off. */
+  static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Path to content type of the static files; the file is named like the path, "/" is index.html.
@@ -42,10 +58,58 @@ public final class LivePage implements HttpHandler, AutoCloseable {
   private final LiveHub hub;
   private final Map<String, byte[]> files;
   private final AtomicInteger streams = new AtomicInteger();
+  private final Duration writeTimeout;
+  private final byte[] token;
+  private final ThreadPoolExecutor streamThreads;
+  private final ScheduledExecutorService watchdog;
+  private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong cutOff = new AtomicLong();
 
-  /** Serves the given hub's view. */
+  /** Serves the given hub's view to anyone who can reach the port. */
   public LivePage(LiveHub hub) {
+    this(hub, DEFAULT_WRITE_TIMEOUT, null);
+  }
+
+  /**
+   * Serves the given hub's view; with a {@code token}, {@code /} and {@code /events} answer only
+   * requests that carry it ({@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN}).
+   */
+  public LivePage(LiveHub hub, String token) {
+    this(hub, DEFAULT_WRITE_TIMEOUT, token);
+  }
+
+  /** Serves the given hub's view with another write timeout (tests). */
+  public LivePage(LiveHub hub, Duration writeTimeout) {
+    this(hub, writeTimeout, null);
+  }
+
+  /**
+   * Serves the given hub's view.
+   *
+   * @param writeTimeout a stream whose write blocks longer than this is cut off
+   * @param token required on {@code /} and {@code /events} when not null or empty
+   */
+  public LivePage(LiveHub hub, Duration writeTimeout, String token) {
     this.hub = Objects.requireNonNull(hub, "hub");
+    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+      throw new IllegalArgumentException("writeTimeout must be > 0, got " + writeTimeout);
+    }
+    this.writeTimeout = writeTimeout;
+    int n = hub.options().maxViewers();
+    AtomicInteger ids = new AtomicInteger();
+    this.streamThreads =
+        new ThreadPoolExecutor(
+            n,
+            n,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(n),
+            r -> daemon(r, "oad-live-stream-" + ids.incrementAndGet()));
+    streamThreads.allowCoreThreadTimeOut(true);
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "oad-live-watchdog"));
+    long period = Math.max(50, Math.min(1000, writeTimeout.toMillis() / 4));
+    watchdog.scheduleWithFixedDelay(this::cutOffStalled, period, period, TimeUnit.MILLISECONDS);
     Map<String, byte[]> f = new java.util.HashMap<>();
     TYPES.keySet().forEach(p -> f.put(p, resource(p.equals("/") ? "index.html" : p.substring(1))));
     this.files = Map.copyOf(f);
@@ -59,16 +123,20 @@ public final class LivePage implements HttpHandler, AutoCloseable {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    if (EVENTS_PATH.equals(path)) {
-      streams.incrementAndGet();
+    if ((EVENTS_PATH.equals(path) || PAGE_PATH.equals(path)) && !authorized(exchange)) {
       try (exchange) {
-        stream(exchange);
-      } finally {
-        synchronized (streams) {
-          streams.decrementAndGet();
-          streams.notifyAll();
-        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"oad live\"");
+        respond(
+            exchange,
+            401,
+            "text/plain; charset=utf-8",
+            "the live page needs its token: ?token=... or Authorization: Bearer ...\n"
+                .getBytes(StandardCharsets.UTF_8));
       }
+      return;
+    }
+    if (EVENTS_PATH.equals(path)) {
+      openStream(exchange);
       return;
     }
     try (exchange) {
@@ -91,6 +159,8 @@ public final class LivePage implements HttpHandler, AutoCloseable {
   @Override
   public void close() {
     hub.close();
+    watchdog.shutdownNow();
+    streamThreads.shutdown();
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     synchronized (streams) {
       try {
@@ -103,45 +173,152 @@ public final class LivePage implements HttpHandler, AutoCloseable {
     }
   }
 
-  private void stream(HttpExchange exchange) throws IOException {
+  /** Whether the request carries the token (always, when the page has none). */
+  private boolean authorized(HttpExchange exchange) {
+    if (token == null) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header != null && header.startsWith("Bearer ") && same(header.substring(7))) {
+      return true;
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("token=")
+            && same(URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean same(String given) {
+    // constant time, so that the answer's timing says nothing about the token
+    return MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Streams cut off so far because a write blocked longer than the write timeout. */
+  public long streamsCutOff() {
+    return cutOff.get();
+  }
+
+  /** Admits a viewer and hands its stream to a stream thread; answers 503 when none is free. */
+  private void openStream(HttpExchange exchange) throws IOException {
     LiveHub.Viewer viewer = hub.connect();
     if (viewer == null) {
-      exchange.getResponseHeaders().set("Retry-After", "10");
-      respond(
-          exchange,
-          503,
-          "text/plain; charset=utf-8",
-          ("at most " + hub.options().maxViewers() + " live viewers at once\n")
-              .getBytes(StandardCharsets.UTF_8));
+      try (exchange) {
+        busy(exchange);
+      }
       return;
     }
+    streams.incrementAndGet();
+    Stream stream = new Stream(exchange, viewer);
     try {
-      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-      exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-      exchange.sendResponseHeaders(200, 0);
-      OutputStream out = exchange.getResponseBody();
-      // browsers reconnect by themselves after a drop; ask them to do it soon
-      out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      while (true) {
-        List<String> frames = viewer.next(KEEP_ALIVE, 256);
-        if (frames == null) {
-          break; // dropped for falling behind, or the server is stopping
-        }
-        if (frames.isEmpty()) {
-          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-        }
-        for (String f : frames) {
-          out.write(f.getBytes(StandardCharsets.UTF_8));
-        }
-        out.flush();
-      }
-    } catch (IOException e) {
-      // the viewer went away
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
+      streamThreads.execute(stream);
+    } catch (RejectedExecutionException e) {
+      // every stream thread is still busy with a stream being cut off
       hub.disconnect(viewer);
+      ended();
+      try (exchange) {
+        busy(exchange);
+      }
+    }
+  }
+
+  private void busy(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", "10");
+    respond(
+        exchange,
+        503,
+        "text/plain; charset=utf-8",
+        ("at most " + hub.options().maxViewers() + " live viewers at once\n")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void ended() {
+    synchronized (streams) {
+      streams.decrementAndGet();
+      streams.notifyAll();
+    }
+  }
+
+  /** Interrupts the thread of every stream whose current write has blocked too long. */
+  private void cutOffStalled() {
+    long now = System.nanoTime();
+    for (Stream s : open) {
+      s.cutOffIfStalled(now, writeTimeout.toNanos());
+    }
+  }
+
+  /** One viewer's event stream, run on a stream thread. */
+  private final class Stream implements Runnable {
+    private final HttpExchange exchange;
+    private final LiveHub.Viewer viewer;
+    private volatile Thread thread;
+    private volatile long writingSince;
+    private volatile boolean cut;
+
+    Stream(HttpExchange exchange, LiveHub.Viewer viewer) {
+      this.exchange = exchange;
+      this.viewer = viewer;
+    }
+
+    @Override
+    public void run() {
+      thread = Thread.currentThread();
+      open.add(this);
+      try (exchange) {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        // browsers reconnect by themselves after a drop; ask them to do it soon
+        write(out, "retry: 2000\n\n");
+        while (!cut) {
+          List<String> frames = viewer.next(KEEP_ALIVE, 256);
+          if (frames == null) {
+            break; // dropped for falling behind, or the server is stopping
+          }
+          StringBuilder chunk = new StringBuilder();
+          if (frames.isEmpty()) {
+            chunk.append(": keep-alive\n\n");
+          }
+          frames.forEach(chunk::append);
+          write(out, chunk.toString());
+        }
+      } catch (IOException e) {
+        // the viewer went away, or its stream was cut off
+      } catch (InterruptedException e) {
+        // cut off while waiting, or the page is closing
+      } finally {
+        open.remove(this);
+        Thread.interrupted(); // a late cut-off must not leak into the pooled thread's next stream
+        hub.disconnect(viewer);
+        ended();
+      }
+    }
+
+    private void write(OutputStream out, String text) throws IOException {
+      writingSince = System.nanoTime();
+      try {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } finally {
+        writingSince = 0;
+      }
+    }
+
+    void cutOffIfStalled(long now, long timeoutNanos) {
+      long since = writingSince;
+      Thread t = thread;
+      if (since != 0 && now - since > timeoutNanos && t != null && !cut) {
+        cut = true;
+        cutOff.incrementAndGet();
+        // a write blocked on the socket is interruptible: the interrupt closes the connection
+        t.interrupt();
+      }
     }
   }
 
@@ -170,5 +347,11 @@ public final class LivePage implements HttpHandler, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 }

@@ -46,6 +46,18 @@ public final class OadConfig extends AbstractConfig {
   private static final String METRICS_PORT_DOC =
       "Port of /metrics, /healthz and /readyz; -1 = off; unset = the role's default.";
 
+  public static final String METRICS_BIND_ADDRESS_CONFIG = "metrics.bind.address";
+  private static final String METRICS_BIND_ADDRESS_DOC =
+      "Address the HTTP endpoints (/metrics, /healthz, /readyz, the live page) bind to; the default"
+          + " 127.0.0.1 keeps them on this host, 0.0.0.0 opens them to the network (containers).";
+  public static final String DEFAULT_METRICS_BIND_ADDRESS = "127.0.0.1";
+
+  public static final String LIVE_TOKEN_CONFIG = "live.token";
+  private static final String LIVE_TOKEN_DOC =
+      "When set, the live page (/) and its event stream (/events) answer only requests that carry"
+          + " it (Authorization: Bearer TOKEN, or ?token=TOKEN in the page's address); /metrics and the"
+          + " health endpoints stay open for scrapers and probes.";
+
   public static final String EXTRACT_GROUP_ID_CONFIG = "extract.group.id";
   private static final String EXTRACT_GROUP_ID_DOC =
       "Consumer group of the extractor; unset = the extract command's default.";
@@ -116,6 +128,14 @@ public final class OadConfig extends AbstractConfig {
                   () -> "[-1,...,65535] or unset"),
               Importance.MEDIUM,
               METRICS_PORT_DOC)
+          .define(
+              METRICS_BIND_ADDRESS_CONFIG,
+              Type.STRING,
+              DEFAULT_METRICS_BIND_ADDRESS,
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.MEDIUM,
+              METRICS_BIND_ADDRESS_DOC)
+          .define(LIVE_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, LIVE_TOKEN_DOC)
           .define(
               EXTRACT_GROUP_ID_CONFIG, Type.STRING, null, Importance.MEDIUM, EXTRACT_GROUP_ID_DOC)
           .define(
@@ -243,6 +263,17 @@ public final class OadConfig extends AbstractConfig {
   /** The metrics port, or {@code null} for the role's default. */
   public Integer metricsPort() {
     return getInt(METRICS_PORT_CONFIG);
+  }
+
+  /** The address the HTTP endpoints bind to (default {@value #DEFAULT_METRICS_BIND_ADDRESS}). */
+  public String metricsBindAddress() {
+    return getString(METRICS_BIND_ADDRESS_CONFIG);
+  }
+
+  /** The live page's access token, or {@code null} when the page is open. */
+  public String liveToken() {
+    org.apache.kafka.common.config.types.Password p = getPassword(LIVE_TOKEN_CONFIG);
+    return p == null || p.value().isEmpty() ? null : p.value();
   }
 
   /** The extractor's consumer group, or {@code null} for the command's default. */

@@ -262,7 +262,8 @@
     };
   }
 
-  const source = new EventSource("events");
+  // the page's own query (?token=...) goes with the stream, for a page that requires its token
+  const source = new EventSource("events" + location.search);
   source.onopen = () => setStatus("open", "live");
   source.onerror = () => {
     setStatus(source.readyState === EventSource.CLOSED ? "closed" : "connecting",

@@ -1,6 +1,7 @@
 package io.oad.deploy.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.service.MetricsServer;
@@ -38,7 +39,10 @@ class LivePageTest {
       assertEquals(200, page.statusCode());
       assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
       assertTrue(page.body().contains("<script src=\"live.js\">"), page.body());
-      assertTrue(get(server.port(), "/live.js").body().contains("new EventSource(\"events\")"));
+      assertTrue(
+          get(server.port(), "/live.js")
+              .body()
+              .contains("new EventSource(\"events\" + location.search)"));
       assertEquals(200, get(server.port(), "/live.css").statusCode());
       assertEquals(404, get(server.port(), "/nothing").statusCode());
       assertEquals("ok\n", get(server.port(), "/healthz").body());
@@ -93,6 +97,52 @@ class LivePageTest {
     } finally {
       if (server != null) {
         server.close();
+      }
+    }
+  }
+
+  @Test
+  void shouldAnswerThePageAndItsStreamOnlyWithTheTokenWhenOneIsSet() throws Exception {
+    LiveHub hub = new LiveHub(LiveHub.Options.defaults(0.25));
+    try (MetricsServer server =
+        MetricsServer.start(
+            new PrometheusRegistry(), "127.0.0.1", 0, () -> true, new LivePage(hub, "s3cret"))) {
+      int port = server.port();
+      assertEquals(401, get(port, "/").statusCode());
+      assertEquals(401, get(port, "/events").statusCode());
+      assertEquals(401, get(port, "/?token=wrong").statusCode());
+      assertEquals(401, get(port, "/events?token=s3cre").statusCode());
+      assertEquals(200, get(port, "/?token=s3cret").statusCode());
+      assertEquals(200, get(port, "/live.js").statusCode(), "the script holds no data");
+      assertEquals(200, get(port, "/metrics").statusCode(), "scrapers need no token");
+      assertEquals(200, get(port, "/healthz").statusCode(), "probes need no token");
+      HttpResponse<Stream<String>> stream =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                  .header("Authorization", "Bearer s3cret")
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+      assertEquals(200, stream.statusCode());
+      assertEquals("retry: 2000", stream.body().iterator().next());
+      stream.body().close();
+    }
+  }
+
+  @Test
+  void shouldListenOnLoopbackOnlyWhenBoundThere() throws Exception {
+    try (MetricsServer server = MetricsServer.start(new PrometheusRegistry(), "127.0.0.1", 0)) {
+      assertEquals(200, get(server.port(), "/metrics").statusCode());
+      // another loopback address reaches every socket bound to 0.0.0.0, but not this one
+      try (java.net.Socket s = new java.net.Socket()) {
+        assertThrows(
+            java.net.ConnectException.class,
+            () -> s.connect(new java.net.InetSocketAddress("127.0.0.2", server.port()), 2000));
+      }
+    }
+    try (MetricsServer server = MetricsServer.start(new PrometheusRegistry(), "0.0.0.0", 0)) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.2", server.port()), 2000);
+        assertTrue(s.isConnected());
       }
     }
   }

@@ -40,4 +40,19 @@ class RoleConfigWiringTest {
     assertTrue(message.contains("'kafka.sasl.mechanizm'"), message);
     assertTrue(message.contains("file " + file), message);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "extract", "detect", "ingest"})
+  void shouldBindTheHttpEndpointsToLoopbackUnlessToldOtherwise(String role) {
+    picocli.CommandLine cli = new picocli.CommandLine(OadCli.class).getSubcommands().get(role);
+    assertEquals(
+        "127.0.0.1", cli.getCommandSpec().findOption("--bind-address").defaultValue(), role);
+    HttpOptions http = new HttpOptions();
+    new picocli.CommandLine(http).parseArgs();
+    ConfigOptions none = new ConfigOptions(java.util.Map::of);
+    assertEquals("127.0.0.1", http.bindAddress(none, none.load()));
+    ConfigOptions env =
+        new ConfigOptions(() -> java.util.Map.of("OAD_METRICS_BIND_ADDRESS", "0.0.0.0"));
+    assertEquals("0.0.0.0", http.bindAddress(env, env.load()), "the key opens it (containers)");
+  }
 }
