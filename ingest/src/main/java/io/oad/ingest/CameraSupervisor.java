@@ -139,6 +139,7 @@ public final class CameraSupervisor implements AutoCloseable {
   private void watchLoop(
       Path file, Supplier<IngestOptions.Builder> defaults, Duration poll, byte[] initial) {
     byte[] seen = initial;
+    byte[] pending = null;
     boolean missingLogged = false;
     while (!Thread.currentThread().isInterrupted()) {
       try {
@@ -161,8 +162,16 @@ public final class CameraSupervisor implements AutoCloseable {
         continue;
       }
       if (Arrays.equals(content, seen)) {
+        pending = null;
         continue;
       }
+      if (!Arrays.equals(content, pending)) {
+        // a file being written is read half-way now and then: apply a change only once two polls
+        // read the same bytes
+        pending = content;
+        continue;
+      }
+      pending = null;
       seen = content;
       try {
         Map<String, IngestOptions> wanted =

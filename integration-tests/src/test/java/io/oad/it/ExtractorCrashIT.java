@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.ActionEvent;
+import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.detector.Detector;
 import io.oad.extractor.ExtractorConfig;
@@ -104,18 +105,18 @@ class ExtractorCrashIT {
         }
         long total = published.values().stream().mapToLong(Long::longValue).sum();
         String context = "\nextractor log:\n" + extractor.logTail(3000);
+        Map<String, List<Prediction>> predictions;
         try {
           StreamChecks.assertOneEmbeddingPerFrame(
               StreamChecks.embeddings(
                   CommittedRecords.atLeast(
                       bootstrap, Topics.EMBEDDINGS, total, Duration.ofSeconds(60))),
               published);
-          StreamChecks.assertOnePredictionPerStep(
+          predictions =
               StreamChecks.predictions(
                   CommittedRecords.atLeast(
-                      bootstrap, Topics.PREDICTIONS, total, Duration.ofSeconds(60))),
-              published,
-              model.config().window());
+                      bootstrap, Topics.PREDICTIONS, total, Duration.ofSeconds(60)));
+          StreamChecks.assertOnePredictionPerStep(predictions, published, model.config().window());
         } catch (AssertionError e) {
           throw new AssertionError(e.getMessage() + context, e);
         }
@@ -138,6 +139,7 @@ class ExtractorCrashIT {
             events.stream().anyMatch(e -> e.type() == ActionEvent.Type.ACTION_STARTED),
             "some action started (else the event check proves nothing): " + events);
         StreamChecks.assertEventsNeitherDuplicatedNorMissing(events);
+        StreamChecks.assertActionEventsFollowPredictions(events, predictions, config);
       } finally {
         pool.shutdownNow();
         extractor.kill();

@@ -8,6 +8,7 @@ import io.oad.contract.ActionEvent;
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.FrameHeaders;
+import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.detector.Detector;
 import io.oad.extractor.ExtractorConfig;
@@ -155,12 +156,11 @@ class ExtractorScaleOutIT {
         Embedding firstTaken = new EmbeddingSerde().deserialize("t", first.record().value());
         long redone = CommittedRecords.aborted(bootstrap, Topics.EMBEDDINGS, total);
 
-        StreamChecks.assertOnePredictionPerStep(
+        Map<String, List<Prediction>> predictions =
             StreamChecks.predictions(
                 CommittedRecords.atLeast(
-                    bootstrap, Topics.PREDICTIONS, total, Duration.ofSeconds(90))),
-            published,
-            model.config().window());
+                    bootstrap, Topics.PREDICTIONS, total, Duration.ofSeconds(90)));
+        StreamChecks.assertOnePredictionPerStep(predictions, published, model.config().window());
         List<ActionEvent> events =
             StreamChecks.events(
                 CommittedRecords.read(
@@ -173,6 +173,7 @@ class ExtractorScaleOutIT {
             events.stream().anyMatch(e -> e.type() == ActionEvent.Type.ACTION_STARTED),
             "some action started (else the event check proves nothing): " + events);
         StreamChecks.assertEventsNeitherDuplicatedNorMissing(events);
+        StreamChecks.assertActionEventsFollowPredictions(events, predictions, config);
 
         System.out.printf(
             "ExtractorScaleOutIT: %d cameras on %d partitions, victim owned %s (%s); takeover %d ms"

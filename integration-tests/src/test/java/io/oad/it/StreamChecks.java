@@ -8,6 +8,8 @@ import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.JsonSerde;
 import io.oad.contract.Prediction;
+import io.oad.topology.DetectConfig;
+import io.oad.topology.EventReplay;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -118,6 +120,77 @@ final class StreamChecks {
         default -> {}
       }
     }
+  }
+
+  /**
+   * The action events are exactly those the committed predictions cause: per camera, the started,
+   * ended and anticipated events in partition order equal the replay of its predictions through the
+   * topology's event logic ({@link EventReplay}). Catches a lost started/ended pair, a lost final
+   * end, a repeated or an invented event, which the alternation of {@link
+   * #assertEventsNeitherDuplicatedNorMissing} cannot see.
+   */
+  static void assertActionEventsFollowPredictions(
+      List<ActionEvent> events, Map<String, List<Prediction>> predictions, DetectConfig config) {
+    Map<String, List<ActionEvent>> got = new TreeMap<>();
+    for (ActionEvent ev : events) {
+      if (isAction(ev)) {
+        got.computeIfAbsent(ev.camera(), k -> new ArrayList<>()).add(ev);
+      }
+    }
+    Map<String, List<ActionEvent>> want = new TreeMap<>();
+    predictions.forEach(
+        (camera, ps) -> {
+          List<ActionEvent> evs = EventReplay.actionEvents(ps, config);
+          if (!evs.isEmpty()) {
+            want.put(camera, evs);
+          }
+        });
+    assertEquals(want.keySet(), got.keySet(), "cameras with action events");
+    for (String camera : want.keySet()) {
+      assertEquals(
+          want.get(camera),
+          got.get(camera),
+          camera + ": the action events its committed predictions cause");
+    }
+  }
+
+  /**
+   * Each camera went offline exactly as often as the test made it fall silent, and came back online
+   * after each outage except a last one at the end: a spurious offline/online pair, a lost one or a
+   * repeated one fails.
+   *
+   * @param outages per camera, how many times it fell silent (and came back) during the run
+   * @param offlineAtEnd whether every camera is expected offline once more at the end
+   */
+  static void assertCameraEvents(
+      List<ActionEvent> events, Map<String, Integer> outages, boolean offlineAtEnd) {
+    Map<String, List<ActionEvent.Type>> got = new TreeMap<>();
+    for (ActionEvent ev : events) {
+      if (!isAction(ev)) {
+        got.computeIfAbsent(ev.camera(), k -> new ArrayList<>()).add(ev.type());
+      }
+    }
+    for (var e : outages.entrySet()) {
+      List<ActionEvent.Type> want = new ArrayList<>();
+      for (int i = 0; i < e.getValue(); i++) {
+        want.add(ActionEvent.Type.CAMERA_OFFLINE);
+        want.add(ActionEvent.Type.CAMERA_ONLINE);
+      }
+      if (offlineAtEnd) {
+        want.add(ActionEvent.Type.CAMERA_OFFLINE);
+      }
+      assertEquals(want, got.getOrDefault(e.getKey(), List.of()), e.getKey() + ": camera events");
+    }
+    Set<String> unknown = new HashSet<>(got.keySet());
+    unknown.removeAll(outages.keySet());
+    assertTrue(
+        unknown.isEmpty(), "camera events of cameras that were not part of the run: " + unknown);
+  }
+
+  private static boolean isAction(ActionEvent ev) {
+    return ev.type() == ActionEvent.Type.ACTION_STARTED
+        || ev.type() == ActionEvent.Type.ACTION_ENDED
+        || ev.type() == ActionEvent.Type.ACTION_ANTICIPATED;
   }
 
   /** How many events of each type. */

@@ -1,11 +1,13 @@
 package io.oad.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.oad.contract.ActionEvent;
 import io.oad.contract.ActionEvent.Type;
 import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
+import io.oad.topology.DetectConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,5 +93,65 @@ class StreamChecksTest {
         () ->
             StreamChecks.assertEventsNeitherDuplicatedNorMissing(
                 List.of(offline, new ActionEvent("cam", Type.CAMERA_OFFLINE, null, 9000, -1, 0))));
+  }
+
+  /** Walk scores for one camera: enough steps above the start threshold to start, then end. */
+  private static List<Prediction> walking(double... walk) {
+    List<Prediction> ps = new ArrayList<>();
+    for (int i = 0; i < walk.length; i++) {
+      Map<String, Double> scores = new java.util.LinkedHashMap<>();
+      scores.put("background", 1 - walk[i]);
+      scores.put("walk", walk[i]);
+      ps.add(
+          new Prediction(
+              "cam", i, 1000 + 250L * i, i, "m", "walk", walk[i], scores, List.of(), true, 0));
+    }
+    return ps;
+  }
+
+  @Test
+  void shouldRefuseALostStartedEndedPairALostFinalEndAndAnInventedEvent() {
+    DetectConfig config = DetectConfig.builder().build();
+    // two episodes: steps 1..3 and (after the cooldown) 13..15
+    List<Prediction> ps =
+        walking(0, .9, .9, .9, .1, .1, .1, .1, .1, .1, .1, .1, .1, .9, .9, .9, .1);
+    List<ActionEvent> all = io.oad.topology.EventReplay.actionEvents(ps, config);
+    assertEquals(4, all.size(), "two started/ended pairs: " + all);
+    StreamChecks.assertActionEventsFollowPredictions(all, Map.of("cam", ps), config);
+
+    List<ActionEvent> lostPair = all.subList(2, 4);
+    assertThrows(
+        AssertionError.class,
+        () ->
+            StreamChecks.assertActionEventsFollowPredictions(lostPair, Map.of("cam", ps), config));
+    List<ActionEvent> lostFinalEnd = all.subList(0, 3);
+    assertThrows(
+        AssertionError.class,
+        () ->
+            StreamChecks.assertActionEventsFollowPredictions(
+                lostFinalEnd, Map.of("cam", ps), config));
+    List<ActionEvent> invented = new ArrayList<>(all);
+    invented.add(new ActionEvent("cam", Type.ACTION_STARTED, "walk", 99_000, -1, 0.9));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            StreamChecks.assertActionEventsFollowPredictions(invented, Map.of("cam", ps), config));
+  }
+
+  @Test
+  void shouldRefuseASpuriousOfflineOnlinePair() {
+    ActionEvent offline = new ActionEvent("cam", Type.CAMERA_OFFLINE, null, 4000, -1, 0);
+    ActionEvent online = new ActionEvent("cam", Type.CAMERA_ONLINE, null, 5000, -1, 0);
+    ActionEvent offlineLater = new ActionEvent("cam", Type.CAMERA_OFFLINE, null, 9000, -1, 0);
+    StreamChecks.assertCameraEvents(List.of(offline), Map.of("cam", 0), true);
+    StreamChecks.assertCameraEvents(List.of(offline, online), Map.of("cam", 1), false);
+    assertThrows(
+        AssertionError.class,
+        () ->
+            StreamChecks.assertCameraEvents(
+                List.of(offline, online, offlineLater), Map.of("cam", 0), true));
+    assertThrows(
+        AssertionError.class,
+        () -> StreamChecks.assertCameraEvents(List.of(), Map.of("cam", 0), true));
   }
 }

@@ -97,11 +97,19 @@ class TopologyCrashIT {
         List<Prediction> ps = got.getOrDefault("cam-x", List.of());
         assertEquals(
             published, ps.size(), "one prediction per published frame, after the crash too");
-        // informative only: whether the kill left steps waiting in a committed batch
+        // the kill left steps waiting in a committed batch, and the restarted detector found them
+        boolean foundWaiting =
+            Files.readString(tmp.resolve("detect-second.log"))
+                .contains("not yet predicted in the store");
         System.out.println(
             "TopologyCrashIT: restarted detector found waiting steps in its store: "
-                + Files.readString(tmp.resolve("detect-second.log"))
-                    .contains("not yet predicted in the store"));
+                + foundWaiting);
+        assertTrue(
+            foundWaiting,
+            () ->
+                "the restarted detector found no step waiting in its store (the batching path of"
+                    + " the crash was not exercised); its log:\n"
+                    + logTail("second"));
         for (int i = 0; i < ps.size(); i++) {
           assertEquals(
               i, ps.get(i).sequence(), "sequence at position " + i + " (no loss, no duplicate)");
@@ -194,9 +202,9 @@ class TopologyCrashIT {
     pb.environment().put("OPT_OUT_TRACKING", "true");
     // a killed member must leave the group quickly for the restarted one to take its partitions
     pb.environment().put("OAD_KAFKA_SESSION_TIMEOUT_MS", "6000");
-    // batching on (the default) with a wait longer than a step: a step waits in the batch until
-    // the next frame, so nearly every commit, and so the kill, finds a step not yet predicted
-    pb.environment().put("OAD_DETECT_BATCH_MAX_WAIT_MS", "400");
+    // batching on (the default) with a wait of four steps: a step waits in the batch until later
+    // frames come, so every commit, and so the kill, finds a step not yet predicted
+    pb.environment().put("OAD_DETECT_BATCH_MAX_WAIT_MS", "1000");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Files.createDirectories(tmp.resolve("home"));
     return pb.start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oad.contract.ActionEvent;
 import io.oad.contract.ActionEvent.Type;
 import io.oad.contract.Embedding;
+import io.oad.contract.Prediction;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,6 +76,20 @@ class ActionEventsTest {
         rounded(events()));
     assertEquals(1, h.metrics.eventCount("ACTION_STARTED"));
     assertEquals(1, h.metrics.eventCount("ACTION_ENDED"));
+  }
+
+  @Test
+  void shouldEmitExactlyTheEventsThatReplayingItsPredictionsGives() {
+    start();
+    // two episodes with a cooldown between and flicker inside the band
+    walkScores(0, 0.1, 0.7, 0.8, 0.45, 0.9, 0.2, 0.1, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.8, 0.1);
+
+    List<ActionEvent> emitted = events();
+    List<Prediction> predictions = h.predictions.readValuesToList();
+    assertEquals(
+        emitted,
+        EventReplay.actionEvents(predictions, DetectConfig.builder().stateDir(stateDir).build()));
+    assertTrue(emitted.size() >= 2, "events: " + emitted);
   }
 
   @Test
