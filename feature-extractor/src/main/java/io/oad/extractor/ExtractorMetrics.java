@@ -115,6 +115,12 @@ public final class ExtractorMetrics {
             .classicOnly()
             .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
             .build();
+    // exported at 0 from the start, so a dashboard shows "none" rather than "no data"
+    for (BadFrameException.Reason r : BadFrameException.Reason.values()) {
+      deadLetters.labelValues(r.code());
+    }
+    framesDropped.labelValues(OTHER_CAMERA, REASON_LAG);
+    framesDropped.labelValues(OTHER_CAMERA, REASON_SAMPLE);
   }
 
   /** Registers every metric with {@code registry}; returns {@code this}. */

@@ -74,6 +74,18 @@ public final class DetectorMetrics {
   /** Reason: processing failed for another reason (sent to the dead-letter topic). */
   public static final String REASON_PROCESSING_ERROR = "processing_error";
 
+  /** Every reason of {@link #DROPPED}. */
+  public static final java.util.List<String> REASONS =
+      java.util.List.of(
+          REASON_LATE,
+          REASON_EXTRA_FRAME,
+          REASON_STALE,
+          REASON_DUPLICATE,
+          REASON_WRONG_DIMENSION,
+          REASON_MISSING_KEY_OR_VALUE,
+          REASON_UNDECODABLE,
+          REASON_PROCESSING_ERROR);
+
   private final Counter consumed;
   private final Counter predictions;
   private final Histogram inference;
@@ -134,6 +146,10 @@ public final class DetectorMetrics {
             .help("Embeddings that produced no prediction, by reason")
             .labelNames(REASON_LABEL)
             .build();
+    // every reason exported at 0 from the start, so a dashboard shows "none" rather than "no data"
+    for (String reason : REASONS) {
+      dropped.labelValues(reason);
+    }
     events =
         Counter.builder()
             .name(EVENTS)

@@ -90,7 +90,13 @@ class DetectorMetricsTest {
         # HELP oad_detector_dropped_total Embeddings that produced no prediction, by reason
         # TYPE oad_detector_dropped_total counter
         oad_detector_dropped_total{reason="duplicate"} 2.0
+        oad_detector_dropped_total{reason="extra_frame"} 0.0
         oad_detector_dropped_total{reason="late"} 1.0
+        oad_detector_dropped_total{reason="missing_key_or_value"} 0.0
+        oad_detector_dropped_total{reason="processing_error"} 0.0
+        oad_detector_dropped_total{reason="stale"} 0.0
+        oad_detector_dropped_total{reason="undecodable"} 0.0
+        oad_detector_dropped_total{reason="wrong_dimension"} 0.0
         # HELP oad_detector_embeddings_consumed_total Embeddings read from the input topic, valid or not
         # TYPE oad_detector_embeddings_consumed_total counter
         oad_detector_embeddings_consumed_total 3.0

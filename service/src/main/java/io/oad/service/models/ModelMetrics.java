@@ -165,6 +165,9 @@ public final class ModelMetrics {
       info.remove(role, before);
     }
     info.labelValues(role, modelId).set(1);
+    // exported at 0 from the start, so a dashboard shows "none" rather than "no data"
+    reloads.labelValues(role);
+    failures.labelValues(role);
   }
 
   /** Notes a successful update in {@code role}. */
