@@ -7,8 +7,8 @@ package io.oad.contract;
  * <p>A dead letter always fits the broker: the reason is cut to {@value #MAX_REASON_BYTES} bytes,
  * oversized copied headers are left out (counted in {@link #HEADERS_DROPPED}), a key longer than
  * {@value #MAX_KEY_BYTES} bytes is cut (its original size in {@link #KEY_TRUNCATED}), and when the
- * original value cannot be sent the record is a stub without value ({@link #VALUE_DROPPED} gives the
- * value's size) that still names the source topic, partition and offset.
+ * original value cannot be sent the record is a stub without value ({@link #VALUE_DROPPED} gives
+ * the value's size) that still names the source topic, partition and offset.
  */
 public final class DeadLetterHeaders {
   /** Stage that refused the record: {@code ingest}, {@code extract}, {@code detect}. */
