@@ -101,10 +101,13 @@ public final class FrameDecoder implements AutoCloseable {
     return factor;
   }
 
-  /** How many pixels a frame of this size is decoded to (see {@link #subsampling}). */
+  /**
+   * How many pixels a frame of this size is decoded to (see {@link #subsampling}); 0 for a size
+   * that is refused before decoding.
+   */
   public long decodedPixels(long width, long height) {
-    if (!withinSides(width, height)) {
-      return 0; // refused anyway
+    if (!withinSides(width, height) || width * height > maxPixels) {
+      return 0; // refused before decoding
     }
     int factor = subsampling(width, height);
     return ceilDiv(width, factor) * ceilDiv(height, factor);

@@ -205,6 +205,39 @@ class HostileFramesTest {
     assertNotNull(sent.get(2).value());
   }
 
+  @Test
+  void shouldDeadLetterADecompressionBombAndBoundTheDecodedPixelsOfABatch() {
+    service =
+        newService(
+            config()
+                .optMaxDecodedPixels(1280 * 720)
+                .optMaxBatchPixels(2 * 1280 * 720)
+                .optMaxFramePixels(1920 * 1080)
+                .build());
+    byte[] hd = TestFrames.jpeg(TestFrames.scene(1280, 720, 3));
+    byte[] bomb = TestFrames.jpeg(TestFrames.scene(2000, 1200, 4));
+    deliver(
+        List.of(
+            frame("cam-a", 0, NOW, hd, TestFrames.headers(0, 1280, 720)),
+            frame("cam-b", 0, NOW, bomb, TestFrames.headers(0, 2000, 1200)),
+            frame("cam-a", 1, NOW, hd, TestFrames.headers(1, 1280, 720)),
+            frame("cam-a", 2, NOW, hd, TestFrames.headers(2, 1280, 720)),
+            frame("cam-a", 3, NOW, hd, TestFrames.headers(3, 1280, 720))));
+
+    int processed = 0;
+    while (processed < 5) {
+      processed += service.step();
+    }
+
+    assertEquals(List.of(2, 2), backbone.batchSizes, "two HD frames per batch at most");
+    List<ProducerRecord<String, byte[]>> sent = producer.history();
+    assertEquals(5, sent.size());
+    ProducerRecord<String, byte[]> letter = sent.get(1);
+    assertEquals(Topics.DEADLETTER, letter.topic());
+    assertTrue(reason(letter).startsWith("too-many-pixels: "), reason(letter));
+    assertEquals(Map.of(P0, new OffsetAndMetadata(5)), committed());
+  }
+
   private ExtractorConfig.Builder config() {
     return ExtractorConfig.builder().setBootstrapServers("unused:9092");
   }
