@@ -63,6 +63,24 @@ import org.slf4j.LoggerFactory;
  * (at-least-once: a crash between the two duplicates that batch). A batch that fails to publish is
  * aborted and re-read from its first offset.
  *
+ * <p>Broker outages: a broker that is down at start-up is waited for (transactions are initialised
+ * with backoff); a commit that times out is retried, never aborted (Kafka requires it); a producer
+ * whose transaction state is lost (fenced, epoch bumped, fatal error) is closed and replaced, and
+ * every assigned partition is rewound to its committed offset. A producer fenced {@value
+ * #MAX_PRODUCERS_IN_A_ROW} times in a row without a commit in between means another live instance
+ * owns the transactional id: the service stops with an error.
+ *
+ * <p>Hostile input: a frame whose camera id breaks the {@link io.oad.contract.CameraIds} rule,
+ * whose capture time is further ahead than {@link ExtractorConfig#maxCaptureAhead()}, or that has
+ * more pixels than {@link ExtractorConfig#maxFramePixels()} is dead-lettered, never embedded; a
+ * batch holds at most {@link ExtractorConfig#maxBatchPixels()} decoded pixels; dead letters are
+ * bounded (see {@link DeadLetters}) and, when the broker refuses one (or an embedding) as too
+ * large, the batch is re-read once and that frame gets a stub dead letter, so no record stalls a
+ * partition.
+ *
+ * <p>Failure: an error the service cannot go on from ends {@link #run()}; {@link #failure()} then
+ * holds it, and the launcher must exit non-zero.
+ *
  * <p>Drop policy ({@link ExtractorConfig#maxLag()}, off by default): when a batch is about to be
  * embedded, frames captured longer than the lag bound ago are not decoded nor embedded (or, with
  * {@link ExtractorConfig#lagSampleEvery()} = k, only every k-th of them per camera is), and are
