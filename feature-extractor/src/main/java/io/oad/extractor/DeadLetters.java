@@ -132,10 +132,8 @@ final class DeadLetters {
     int used = 0;
     while (end < text.length()) {
       int c = text.codePointAt(end);
+      // a lone surrogate (below 0x10000) is encoded as one '?': counting 3 is on the safe side
       int bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-      if (Character.isSurrogate((char) c)) {
-        bytes = 3; // a lone surrogate is encoded as '?' or replacement: count it generously
-      }
       if (used + bytes > budget) {
         break;
       }
