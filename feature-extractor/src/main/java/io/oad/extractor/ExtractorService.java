@@ -645,8 +645,13 @@ public final class ExtractorService implements Runnable, AutoCloseable {
 
   /** Seeks every assigned partition to its committed offset and forgets what is buffered. */
   private void rewindToCommitted(List<ConsumerRecord<String, byte[]>> batch) {
+    // where each partition's unpublished records start: the batch's come before the buffered ones
     Map<TopicPartition, Long> first = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : batch) {
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    for (Pending pending : buffer) {
+      ConsumerRecord<String, byte[]> record = pending.record();
       first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
     }
     Set<TopicPartition> assigned = consumer.assignment();

@@ -110,6 +110,54 @@ class ExtractorRecoveryTest {
   }
 
   @Test
+  void shouldNotLoseBufferedFramesOfOtherPartitionsWhenTheProducerIsReplaced() {
+    TopicPartition p1 = new TopicPartition(Topics.FRAMES, 1);
+    FlakyBrokerProducer lost = new FlakyBrokerProducer();
+    lost.commitTransactionException = new InvalidProducerEpochException("epoch bumped");
+    Deque<Producer<String, byte[]>> producers =
+        new ArrayDeque<>(List.of(lost, new FlakyBrokerProducer()));
+    service =
+        new ExtractorService(
+            ExtractorConfig.builder()
+                .setBootstrapServers("unused:9092")
+                .optTransactionalId("extractor-1")
+                .optMaxBatchSize(2)
+                .build(),
+            backbone,
+            metrics,
+            consumer,
+            producers::poll,
+            Clock.systemUTC());
+    List<ConsumerRecord<String, byte[]>> input = new ArrayList<>(frames(0, 2));
+    for (ConsumerRecord<String, byte[]> r : frames(0, 2)) {
+      input.add(
+          new ConsumerRecord<>(
+              p1.topic(),
+              p1.partition(),
+              r.offset(),
+              r.timestamp(),
+              TimestampType.CREATE_TIME,
+              -1,
+              JPEG.length,
+              "cam-b",
+              JPEG,
+              r.headers(),
+              Optional.empty()));
+    }
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, p1));
+          consumer.updateBeginningOffsets(Map.of(P0, 0L, p1, 0L));
+          input.forEach(consumer::addRecord);
+        });
+
+    assertEquals(2, service.step(), "a batch of two, the other two frames wait in the buffer");
+
+    assertEquals(0, consumer.position(P0), "the failed batch is read again");
+    assertEquals(0, consumer.position(p1), "so are the buffered frames it forgot");
+  }
+
+  @Test
   void shouldStopWhenProducersKeepBeingFenced() {
     List<MockProducer<String, byte[]>> made = new ArrayList<>();
     service =
