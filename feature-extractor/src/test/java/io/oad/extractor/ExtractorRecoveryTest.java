@@ -17,6 +17,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -67,6 +70,42 @@ class ExtractorRecoveryTest {
     assertEquals(
         Map.of(P0, new OffsetAndMetadata(2)),
         producer.consumerGroupOffsetsHistory().get(0).values().iterator().next());
+  }
+
+  @Test
+  void shouldRetryAnOffsetCommitThatTimedOutWhenAtLeastOnce() {
+    AtomicInteger timeouts = new AtomicInteger(2);
+    MockConsumer<String, byte[]> flaky =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (timeouts.getAndDecrement() > 0) {
+              throw new TimeoutException("Timeout of 60000ms expired before committing offsets");
+            }
+            super.commitSync(offsets);
+          }
+        };
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    service =
+        new ExtractorService(
+            ExtractorConfig.builder().setBootstrapServers("unused:9092").build(),
+            backbone,
+            metrics,
+            flaky,
+            producer);
+    List<ConsumerRecord<String, byte[]>> input = frames(0, 2);
+    flaky.schedulePollTask(
+        () -> {
+          flaky.rebalance(List.of(P0));
+          flaky.updateBeginningOffsets(Map.of(P0, 0L));
+          input.forEach(flaky::addRecord);
+        });
+
+    assertEquals(2, service.step());
+
+    assertEquals(new OffsetAndMetadata(2), flaky.committed(Set.of(P0)).get(P0));
+    assertEquals(2, producer.history().size(), "published once, not re-read");
   }
 
   @Test
