@@ -2,7 +2,10 @@ package io.oad.contract;
 
 import java.util.List;
 
-/** Names of the topics that make up the wire contract. Every topic is keyed by camera id. */
+/**
+ * Names of the topics that make up the wire contract. Every topic is keyed by camera id, which must
+ * satisfy the {@link CameraIds} rule; capture times follow the {@link CaptureTimes} rule.
+ */
 public final class Topics {
   /** JPEG frames; record timestamp = capture time; headers from {@link FrameHeaders}. */
   public static final String FRAMES = "oad.frames";

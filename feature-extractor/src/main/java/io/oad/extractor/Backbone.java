@@ -1,5 +1,6 @@
 package io.oad.extractor;
 
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,15 @@ public interface Backbone extends AutoCloseable {
    */
   default boolean usesPreviousFrame() {
     return false;
+  }
+
+  /**
+   * The size every frame is scaled to before it reaches the network, or {@code null} when the
+   * backbone has none. The extractor decodes a large frame subsampled, but never below twice this
+   * size, and keeps previous frames no larger than needed.
+   */
+  default Dimension inputSize() {
+    return null;
   }
 
   /** Releases native memory; the backbone is unusable afterwards. */

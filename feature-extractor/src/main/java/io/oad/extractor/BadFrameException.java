@@ -29,7 +29,18 @@ public final class BadFrameException extends Exception {
     /** The JPEG starts correctly but cannot be decoded completely. */
     CORRUPT("corrupt"),
     /** The backbone failed on this frame alone or produced a vector the contract refuses. */
-    EMBEDDING_FAILED("embedding-failed");
+    EMBEDDING_FAILED("embedding-failed"),
+    /** The key breaks the contract's camera-id rule ({@link io.oad.contract.CameraIds}). */
+    BAD_CAMERA_ID("bad-camera-id"),
+    /**
+     * The capture time is negative or further ahead of the clock than the tolerance ({@link
+     * io.oad.contract.CaptureTimes}).
+     */
+    BAD_CAPTURE_TIME("bad-capture-time"),
+    /** The frame has more pixels than the extractor decodes (a decompression bomb). */
+    TOO_MANY_PIXELS("too-many-pixels"),
+    /** An output record for this frame was refused by the broker as too large. */
+    TOO_LARGE("too-large");
 
     private final String code;
 

@@ -1,12 +1,18 @@
 package io.oad.extractor;
 
+import io.oad.contract.CameraIds;
+import io.oad.contract.CaptureTimes;
 import io.oad.contract.ContractException;
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
+import io.oad.contract.FrameHeaders;
 import io.oad.extractor.BadFrameException.Reason;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -29,24 +35,116 @@ final class BatchEmbedder implements AutoCloseable {
   private final ExtractorMetrics metrics;
   private final String embeddingsTopic;
   private final String deadLetterTopic;
-  private final FrameDecoder decoder = new FrameDecoder();
+  private final long maxCaptureAheadMs;
+  private final int maxRecordBytes;
+  private final Clock clock;
+  private final FrameDecoder decoder;
   private final EmbeddingSerde serde = new EmbeddingSerde();
   private final PreviousFrames previousFrames;
 
+  /** With the default bounds of {@link ExtractorConfig} and the system clock. */
   BatchEmbedder(
       Backbone backbone, ExtractorMetrics metrics, String embeddingsTopic, String deadLetterTopic) {
+    this(
+        backbone,
+        metrics,
+        embeddingsTopic,
+        deadLetterTopic,
+        ExtractorConfig.DEFAULT_MAX_CAPTURE_AHEAD.toMillis(),
+        1024 * 1024,
+        new FrameDecoder(
+            ExtractorConfig.DEFAULT_MAX_FRAME_PIXELS,
+            ExtractorConfig.DEFAULT_MAX_DECODED_PIXELS,
+            backbone.inputSize()),
+        Clock.systemUTC());
+  }
+
+  /** With the topics and bounds of {@code config}. */
+  BatchEmbedder(Backbone backbone, ExtractorMetrics metrics, ExtractorConfig config, Clock clock) {
+    this(
+        backbone,
+        metrics,
+        config.embeddingsTopic(),
+        config.deadLetterTopic(),
+        config.maxCaptureAhead().toMillis(),
+        config.maxRequestSize(),
+        new FrameDecoder(config.maxFramePixels(), config.maxDecodedPixels(), backbone.inputSize()),
+        clock);
+  }
+
+  private BatchEmbedder(
+      Backbone backbone,
+      ExtractorMetrics metrics,
+      String embeddingsTopic,
+      String deadLetterTopic,
+      long maxCaptureAheadMs,
+      int maxRecordBytes,
+      FrameDecoder decoder,
+      Clock clock) {
     this.backbone = backbone;
     this.metrics = metrics;
     this.embeddingsTopic = embeddingsTopic;
     this.deadLetterTopic = deadLetterTopic;
-    this.previousFrames = backbone.usesPreviousFrame() ? new PreviousFrames() : null;
+    this.maxCaptureAheadMs = maxCaptureAheadMs;
+    this.maxRecordBytes = maxRecordBytes;
+    this.decoder = decoder;
+    this.clock = clock;
+    this.previousFrames = backbone.usesPreviousFrame() ? previousFrames(backbone) : null;
   }
 
-  /** The outcome of one batch; {@code reasons} holds the reason of each dead letter, in order. */
+  /** Remembered frames no smaller than 4x the backbone's input, within the default bounds. */
+  private static PreviousFrames previousFrames(Backbone backbone) {
+    Dimension input = backbone.inputSize();
+    long perFrame = PreviousFrames.DEFAULT_MAX_FRAME_PIXELS;
+    if (input != null) {
+      perFrame = Math.max(perFrame, 4L * input.width * input.height);
+    }
+    return new PreviousFrames(
+        PreviousFrames.DEFAULT_MAX_CAMERAS,
+        perFrame,
+        Math.max(perFrame, PreviousFrames.DEFAULT_MAX_TOTAL_PIXELS));
+  }
+
+  /** Where a frame record came from. */
+  record Source(String topic, int partition, long offset) {
+    static Source of(ConsumerRecord<?, ?> record) {
+      return new Source(record.topic(), record.partition(), record.offset());
+    }
+  }
+
+  /**
+   * The outcome of one batch; {@code reasons} holds the reason of each dead letter, in order;
+   * {@code sources} the frame record each output record was made for.
+   */
   record Output(
-      List<ProducerRecord<String, byte[]>> records, int embeddings, List<Reason> reasons) {}
+      List<ProducerRecord<String, byte[]>> records,
+      int embeddings,
+      List<Reason> reasons,
+      List<ConsumerRecord<String, byte[]>> sources) {}
+
+  /**
+   * How many pixels {@code record}'s frame will be decoded to, from the size its headers announce
+   * (0 when they announce none: such a frame is refused before decoding).
+   */
+  long decodedPixels(ConsumerRecord<String, byte[]> record) {
+    try {
+      return decoder.decodedPixels(
+          FrameHeaders.getLong(record.headers(), FrameHeaders.WIDTH),
+          FrameHeaders.getLong(record.headers(), FrameHeaders.HEIGHT));
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
 
   Output process(List<ConsumerRecord<String, byte[]>> batch) {
+    return process(batch, Set.of());
+  }
+
+  /**
+   * Embeds {@code batch}; the records in {@code stubbed} (an output of theirs was refused as too
+   * large before) get a small stub dead letter instead of their output.
+   */
+  Output process(List<ConsumerRecord<String, byte[]>> batch, Set<Source> stubbed) {
     int n = batch.size();
     FrameInput[] images = new FrameInput[n];
     long[] sequences = new long[n];
@@ -72,10 +170,29 @@ final class BatchEmbedder implements AutoCloseable {
     float[][] vectors = embed(images, good, failures);
 
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>(n);
+    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(n);
     List<Reason> reasons = new ArrayList<>();
     int embeddings = 0;
     for (int i = 0; i < n; i++) {
       ConsumerRecord<String, byte[]> record = batch.get(i);
+      sources.add(record);
+      if (!stubbed.isEmpty() && stubbed.contains(Source.of(record))) {
+        BadFrameException tooLarge =
+            failures[i] != null
+                ? failures[i]
+                : new BadFrameException(
+                    Reason.TOO_LARGE, "the broker refused this frame's embedding as too large");
+        LOG.warn(
+            "dead-lettering {}-{}@{} (camera {}) as a stub, its output was refused as too large: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            CameraIds.printable(record.key()),
+            tooLarge.getMessage());
+        out.add(DeadLetters.stub(deadLetterTopic, record, tooLarge));
+        reasons.add(tooLarge.reason());
+        continue;
+      }
       if (failures[i] == null) {
         try {
           Embedding embedding =
@@ -98,21 +215,28 @@ final class BatchEmbedder implements AutoCloseable {
           record.topic(),
           record.partition(),
           record.offset(),
-          record.key(),
-          failures[i].getMessage());
-      out.add(DeadLetters.of(deadLetterTopic, record, failures[i]));
+          CameraIds.printable(record.key()),
+          DeadLetters.cut(failures[i].getMessage(), 300));
+      out.add(DeadLetters.of(deadLetterTopic, record, failures[i], maxRecordBytes));
       reasons.add(failures[i].reason());
     }
-    return new Output(out, embeddings, reasons);
+    return new Output(out, embeddings, reasons, sources);
   }
 
-  private static void checkEnvelope(ConsumerRecord<String, byte[]> record)
-      throws BadFrameException {
+  private void checkEnvelope(ConsumerRecord<String, byte[]> record) throws BadFrameException {
     if (record.key() == null || record.key().isEmpty()) {
       throw new BadFrameException(Reason.MISSING_KEY, "record has no camera id key");
     }
+    String badId = CameraIds.violation(record.key());
+    if (badId != null) {
+      throw new BadFrameException(Reason.BAD_CAMERA_ID, badId);
+    }
     if (record.timestamp() < 0) {
       throw new BadFrameException(Reason.BAD_HEADER, "record has no capture timestamp");
+    }
+    String badTime = CaptureTimes.violation(record.timestamp(), clock.millis(), maxCaptureAheadMs);
+    if (badTime != null) {
+      throw new BadFrameException(Reason.BAD_CAPTURE_TIME, badTime);
     }
   }
 

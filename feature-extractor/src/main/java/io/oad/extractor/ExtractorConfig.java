@@ -1,5 +1,6 @@
 package io.oad.extractor;
 
+import io.oad.contract.CaptureTimes;
 import io.oad.contract.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,6 +41,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param lagSampleEvery what the drop policy does with frames beyond the lag bound: 1 drops them
  *     all (reason {@code lag}); k &gt; 1 keeps every k-th of them per camera and drops the others
  *     (reason {@code sample})
+ * @param maxCaptureAhead how far a frame's capture time (its record timestamp) may be ahead of this
+ *     process's clock; a frame further ahead (or with a negative capture time) is dead-lettered
+ *     with reason {@code bad-capture-time}, so that no clock running ahead anchors a camera's step
+ *     grid in the future (see {@link io.oad.contract.CaptureTimes})
+ * @param maxFramePixels most pixels (width x height, as the JPEG header announces them) of one
+ *     frame; larger frames are dead-lettered with reason {@code too-many-pixels} before any pixel
+ *     is decoded
+ * @param maxDecodedPixels most pixels a frame is decoded to: a larger frame is decoded subsampled
+ *     by an integer factor (never below twice the backbone's input size), so a 4K frame does not
+ *     cost the heap of a 4K image
+ * @param maxBatchPixels most decoded pixels held for one batch; a batch stops taking frames before
+ *     it would exceed this (the rest waits for the next batch), at least {@code maxDecodedPixels}
  * @param extraProperties further Kafka client properties
  */
 public record ExtractorConfig(
@@ -54,6 +67,10 @@ public record ExtractorConfig(
     String transactionalId,
     Duration maxLag,
     int lagSampleEvery,
+    Duration maxCaptureAhead,
+    long maxFramePixels,
+    long maxDecodedPixels,
+    long maxBatchPixels,
     Map<String, Object> extraProperties) {
   /** Default consumer group id. */
   public static final String DEFAULT_GROUP_ID = "oad-extractor";
@@ -81,6 +98,32 @@ public record ExtractorConfig(
 
   /** Largest accepted {@link #maxBatchSize()}. */
   public static final int MAX_BATCH_SIZE_LIMIT = 4096;
+
+  /** Default {@link #maxCaptureAhead()}: one minute. */
+  public static final Duration DEFAULT_MAX_CAPTURE_AHEAD =
+      Duration.ofMillis(CaptureTimes.DEFAULT_MAX_AHEAD_MS);
+
+  /** Largest accepted {@link #maxCaptureAhead()}. */
+  public static final Duration MAX_CAPTURE_AHEAD_LIMIT = Duration.ofDays(1);
+
+  /** Default {@link #maxFramePixels()}: 3840 x 2160 (4K UHD). */
+  public static final long DEFAULT_MAX_FRAME_PIXELS = FrameDecoder.DEFAULT_MAX_PIXELS;
+
+  /** Default {@link #maxDecodedPixels()}: 1280 x 720. */
+  public static final long DEFAULT_MAX_DECODED_PIXELS = FrameDecoder.DEFAULT_MAX_DECODED_PIXELS;
+
+  /** Default {@link #maxBatchPixels()}: 16 frames of 1280 x 720. */
+  public static final long DEFAULT_MAX_BATCH_PIXELS = 16 * DEFAULT_MAX_DECODED_PIXELS;
+
+  /** Largest accepted {@link #maxFramePixels()}: 8192 x 8192. */
+  public static final long MAX_FRAME_PIXELS_LIMIT =
+      (long) FrameDecoder.MAX_SIDE * FrameDecoder.MAX_SIDE;
+
+  /** Largest accepted {@link #maxBatchPixels()}. */
+  public static final long MAX_BATCH_PIXELS_LIMIT = 256L * 1024 * 1024;
+
+  /** Kafka's default {@code max.request.size}. */
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
   private static final String CONSUMER_PREFIX = "consumer.";
   private static final String PRODUCER_PREFIX = "producer.";
@@ -119,6 +162,31 @@ public record ExtractorConfig(
       throw new IllegalArgumentException(
           "lagSampleEvery must be in 1.." + LAG_SAMPLE_EVERY_LIMIT + ": " + lagSampleEvery);
     }
+    Objects.requireNonNull(maxCaptureAhead, "maxCaptureAhead must not be null");
+    if (maxCaptureAhead.isNegative() || maxCaptureAhead.compareTo(MAX_CAPTURE_AHEAD_LIMIT) > 0) {
+      throw new IllegalArgumentException(
+          "maxCaptureAhead must be in PT0S.." + MAX_CAPTURE_AHEAD_LIMIT + ": " + maxCaptureAhead);
+    }
+    if (maxFramePixels < 1 || maxFramePixels > MAX_FRAME_PIXELS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxFramePixels must be in 1.." + MAX_FRAME_PIXELS_LIMIT + ": " + maxFramePixels);
+    }
+    if (maxDecodedPixels < 1 || maxDecodedPixels > maxFramePixels) {
+      throw new IllegalArgumentException(
+          "maxDecodedPixels must be in 1..maxFramePixels ("
+              + maxFramePixels
+              + "): "
+              + maxDecodedPixels);
+    }
+    if (maxBatchPixels < maxDecodedPixels || maxBatchPixels > MAX_BATCH_PIXELS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxBatchPixels must be in maxDecodedPixels ("
+              + maxDecodedPixels
+              + ").."
+              + MAX_BATCH_PIXELS_LIMIT
+              + ": "
+              + maxBatchPixels);
+    }
     extraProperties =
         Map.copyOf(Objects.requireNonNull(extraProperties, "extraProperties must not be null"));
   }
@@ -154,6 +222,22 @@ public record ExtractorConfig(
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
     return props;
+  }
+
+  /**
+   * The producer's {@code max.request.size} (Kafka's default, 1 MiB, unless set in the extra
+   * properties): a dead letter whose copy would be larger is sent as a stub.
+   */
+  public int maxRequestSize() {
+    Object value = producerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (value == null) {
+      return DEFAULT_MAX_REQUEST_SIZE;
+    }
+    try {
+      return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
+    } catch (NumberFormatException e) {
+      return DEFAULT_MAX_REQUEST_SIZE;
+    }
   }
 
   /** Properties for the {@code KafkaProducer<String, byte[]>} of embeddings and dead letters. */
@@ -215,6 +299,10 @@ public record ExtractorConfig(
     private String transactionalId;
     private Duration maxLag = DEFAULT_MAX_LAG;
     private int lagSampleEvery = 1;
+    private Duration maxCaptureAhead = DEFAULT_MAX_CAPTURE_AHEAD;
+    private long maxFramePixels = DEFAULT_MAX_FRAME_PIXELS;
+    private long maxDecodedPixels = DEFAULT_MAX_DECODED_PIXELS;
+    private long maxBatchPixels = DEFAULT_MAX_BATCH_PIXELS;
     private final Map<String, Object> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -283,6 +371,30 @@ public record ExtractorConfig(
       return this;
     }
 
+    /** How far ahead of this process's clock a capture time may be (default one minute). */
+    public Builder optMaxCaptureAhead(Duration maxCaptureAhead) {
+      this.maxCaptureAhead = maxCaptureAhead;
+      return this;
+    }
+
+    /** Most pixels of one frame; larger ones are dead-lettered (default 3840 x 2160). */
+    public Builder optMaxFramePixels(long maxFramePixels) {
+      this.maxFramePixels = maxFramePixels;
+      return this;
+    }
+
+    /** Most pixels a frame is decoded to; larger ones are subsampled (default 1280 x 720). */
+    public Builder optMaxDecodedPixels(long maxDecodedPixels) {
+      this.maxDecodedPixels = maxDecodedPixels;
+      return this;
+    }
+
+    /** Most decoded pixels per batch (default 16 x 1280 x 720). */
+    public Builder optMaxBatchPixels(long maxBatchPixels) {
+      this.maxBatchPixels = maxBatchPixels;
+      return this;
+    }
+
     /** Adds one Kafka client property (see the class comment for prefixes). */
     public Builder optProperty(String key, Object value) {
       extraProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
@@ -311,6 +423,10 @@ public record ExtractorConfig(
           transactionalId,
           maxLag,
           lagSampleEvery,
+          maxCaptureAhead,
+          maxFramePixels,
+          maxDecodedPixels,
+          maxBatchPixels,
           extraProperties);
     }
   }

@@ -1,5 +1,7 @@
 package io.oad.extractor;
 
+import io.oad.contract.CameraIds;
+import io.oad.contract.CaptureTimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -7,9 +9,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +35,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -52,6 +63,24 @@ import org.slf4j.LoggerFactory;
  * (at-least-once: a crash between the two duplicates that batch). A batch that fails to publish is
  * aborted and re-read from its first offset.
  *
+ * <p>Broker outages: a broker that is down at start-up is waited for (transactions are initialised
+ * with backoff); a commit that times out is retried, never aborted (Kafka requires it); a producer
+ * whose transaction state is lost (fenced, epoch bumped, fatal error) is closed and replaced, and
+ * every assigned partition is rewound to its committed offset. A producer fenced {@value
+ * #MAX_PRODUCERS_IN_A_ROW} times in a row without a commit in between means another live instance
+ * owns the transactional id: the service stops with an error.
+ *
+ * <p>Hostile input: a frame whose camera id breaks the {@link io.oad.contract.CameraIds} rule,
+ * whose capture time is further ahead than {@link ExtractorConfig#maxCaptureAhead()}, or that has
+ * more pixels than {@link ExtractorConfig#maxFramePixels()} is dead-lettered, never embedded; a
+ * batch holds at most {@link ExtractorConfig#maxBatchPixels()} decoded pixels; dead letters are
+ * bounded (see {@link DeadLetters}) and, when the broker refuses one (or an embedding) as too
+ * large, the batch is re-read once and that frame gets a stub dead letter, so no record stalls a
+ * partition.
+ *
+ * <p>Failure: an error the service cannot go on from ends {@link #run()}; {@link #failure()} then
+ * holds it, and the launcher must exit non-zero.
+ *
  * <p>Drop policy ({@link ExtractorConfig#maxLag()}, off by default): when a batch is about to be
  * embedded, frames captured longer than the lag bound ago are not decoded nor embedded (or, with
  * {@link ExtractorConfig#lagSampleEvery()} = k, only every k-th of them per camera is), and are
@@ -69,11 +98,20 @@ import org.slf4j.LoggerFactory;
 public final class ExtractorService implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExtractorService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final long INITIAL_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  /** Producers replaced without a committed batch in between before the service gives up. */
+  static final int MAX_PRODUCERS_IN_A_ROW = 3;
+
+  /** Most frames remembered for stub dead letters at once. */
+  private static final int MAX_STUBBED = 10_000;
 
   private final ExtractorConfig config;
   private final ExtractorMetrics metrics;
   private final Consumer<String, byte[]> consumer;
-  private final Producer<String, byte[]> producer;
+  private final Supplier<Producer<String, byte[]>> producers;
+  private Producer<String, byte[]> producer;
   private final Clock clock;
   private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
 
@@ -89,7 +127,14 @@ public final class ExtractorService implements Runnable, AutoCloseable {
   private final AtomicBoolean released = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
+  private volatile Throwable failure;
   private boolean opened;
+
+  /** Frames one of whose outputs the broker refused as too large: they get a stub dead letter. */
+  private final Set<BatchEmbedder.Source> stubbed = new HashSet<>();
+
+  /** Producers replaced since the last committed batch. */
+  private int recreatedInARow;
 
   private record Pending(ConsumerRecord<String, byte[]> record, long arrivedNanos) {}
 
@@ -97,14 +142,18 @@ public final class ExtractorService implements Runnable, AutoCloseable {
 
   private record Drop(String camera, String reason) {}
 
-  /** Creates the service with real Kafka clients built from {@code config}. */
+  /**
+   * Creates the service with real Kafka clients built from {@code config}; a producer whose
+   * transaction state is lost is replaced by a new one built the same way.
+   */
   public ExtractorService(ExtractorConfig config, Backbone backbone, ExtractorMetrics metrics) {
     this(
         config,
         backbone,
         metrics,
         new KafkaConsumer<>(config.consumerProperties()),
-        new KafkaProducer<>(config.producerProperties()));
+        () -> new KafkaProducer<>(config.producerProperties()),
+        Clock.systemUTC());
   }
 
   /**
@@ -122,8 +171,11 @@ public final class ExtractorService implements Runnable, AutoCloseable {
   }
 
   /**
-   * As the constructor above, with the clock the drop policy compares capture times with (tests
-   * move it; the service uses the system clock).
+   * As the constructor above, with the clock the drop policy and the capture-time check compare
+   * capture times with (tests move it; the service uses the system clock). A given {@link
+   * KafkaProducer} whose transaction state is lost is replaced by a new one built from {@link
+   * ExtractorConfig#producerProperties()}; any other producer cannot be replaced, and losing its
+   * state stops the service.
    */
   public ExtractorService(
       ExtractorConfig config,
@@ -132,19 +184,56 @@ public final class ExtractorService implements Runnable, AutoCloseable {
       Consumer<String, byte[]> consumer,
       Producer<String, byte[]> producer,
       Clock clock) {
+    this(
+        config,
+        backbone,
+        metrics,
+        consumer,
+        replacing(Objects.requireNonNull(producer, "producer"), config),
+        clock);
+  }
+
+  /**
+   * Creates the service with a consumer and a source of producers: the first producer is taken at
+   * once; a further one whenever the current one's transaction state is lost (fenced, fatal error),
+   * the old one being closed first. The source returns {@code null} when it cannot make another.
+   */
+  public ExtractorService(
+      ExtractorConfig config,
+      Backbone backbone,
+      ExtractorMetrics metrics,
+      Consumer<String, byte[]> consumer,
+      Supplier<Producer<String, byte[]>> producers,
+      Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.config = Objects.requireNonNull(config, "config");
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
-    this.producer = Objects.requireNonNull(producer, "producer");
-    this.embedder =
-        new BatchEmbedder(backbone, metrics, config.embeddingsTopic(), config.deadLetterTopic());
+    this.producers = Objects.requireNonNull(producers, "producers");
+    this.producer = Objects.requireNonNull(producers.get(), "the first producer");
+    this.embedder = new BatchEmbedder(backbone, metrics, config, clock);
+  }
+
+  /** The given producer first, then new ones like it if it is a KafkaProducer, else none. */
+  private static Supplier<Producer<String, byte[]>> replacing(
+      Producer<String, byte[]> first, ExtractorConfig config) {
+    AtomicBoolean given = new AtomicBoolean();
+    return () -> {
+      if (given.compareAndSet(false, true)) {
+        return first;
+      }
+      return first instanceof KafkaProducer
+          ? new KafkaProducer<>(config.producerProperties())
+          : null;
+    };
   }
 
   /**
-   * Runs until {@link #close()} or a fatal Kafka error (producer fenced, authorization), which is
-   * rethrown after the clients are closed.
+   * Runs until {@link #close()} or a fatal error (authorization, a producer fenced again and again,
+   * an {@link Error} such as {@link OutOfMemoryError} in the worker), which is rethrown after the
+   * clients are closed and is kept for {@link #failure()}. A broker that is down (at start or
+   * later) is waited for: start-up and commits are retried with backoff.
    */
   @Override
   public void run() {
@@ -161,13 +250,39 @@ public final class ExtractorService implements Runnable, AutoCloseable {
       }
     } catch (WakeupException e) {
       if (running) {
+        failure = e;
         throw e;
       }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      running = false;
+      LOG.error("extractor worker failed, stopping", e);
+      throw e;
     } finally {
-      release();
-      stopped.countDown();
+      try {
+        release();
+      } finally {
+        stopped.countDown();
+      }
     }
     LOG.info("extractor stopped");
+  }
+
+  /**
+   * What ended {@link #run()} when it did not end by {@link #close()}: the caller (the launcher)
+   * must then exit non-zero. Empty while running and after a clean stop.
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /**
+   * Waits up to {@code timeout} for {@link #run()} to end.
+   *
+   * @return whether it ended
+   */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -188,21 +303,31 @@ public final class ExtractorService implements Runnable, AutoCloseable {
     List<ConsumerRecord<String, byte[]>> admitted = new ArrayList<>(config.maxBatchSize());
     List<Drop> drops = new ArrayList<>();
     long now = clock.millis();
+    long pixels = 0;
     while (!buffer.isEmpty() && admitted.size() < config.maxBatchSize()) {
-      ConsumerRecord<String, byte[]> record = buffer.removeFirst().record();
+      ConsumerRecord<String, byte[]> record = buffer.peekFirst().record();
+      long framePixels = embedder.decodedPixels(record);
+      if (!admitted.isEmpty() && pixels + framePixels > config.maxBatchPixels()) {
+        break; // the rest waits for the next batch: decoded pixels held at once stay bounded
+      }
+      buffer.removeFirst();
       batch.add(record);
       String reason = dropReason(record, now);
       if (reason == null) {
         admitted.add(record);
+        pixels += framePixels;
       } else {
         drops.add(new Drop(record.key(), reason));
       }
     }
     BatchEmbedder.Output output =
         admitted.isEmpty()
-            ? new BatchEmbedder.Output(List.of(), 0, List.of())
-            : embedder.process(admitted);
-    if (publish(batch, output.records())) {
+            ? new BatchEmbedder.Output(List.of(), 0, List.of(), List.of())
+            : embedder.process(admitted, stubbed);
+    if (publish(batch, output)) {
+      if (!stubbed.isEmpty()) {
+        batch.forEach(r -> stubbed.remove(BatchEmbedder.Source.of(r)));
+      }
       for (int i = 0; i < output.embeddings(); i++) {
         metrics.embeddingProduced();
       }
@@ -221,10 +346,12 @@ public final class ExtractorService implements Runnable, AutoCloseable {
    */
   private String dropReason(ConsumerRecord<String, byte[]> record, long nowMs) {
     String camera = record.key();
-    if (camera == null || camera.isEmpty() || record.timestamp() < 0) {
+    if (!CameraIds.isValid(camera)
+        || CaptureTimes.violation(record.timestamp(), nowMs, config.maxCaptureAhead().toMillis())
+            != null) {
       return null;
     }
-    long lag = nowMs - record.timestamp();
+    long lag = CaptureTimes.minus(nowMs, record.timestamp());
     metrics.frameLag(Math.max(0, lag));
     if (!config.dropsLaggingFrames() || lag <= config.maxLag().toMillis()) {
       if (!laggingFrames.isEmpty()) {
@@ -291,8 +418,7 @@ public final class ExtractorService implements Runnable, AutoCloseable {
     }
     Backbone old = backbone;
     BatchEmbedder oldEmbedder = embedder;
-    embedder =
-        new BatchEmbedder(swap.next(), metrics, config.embeddingsTopic(), config.deadLetterTopic());
+    embedder = new BatchEmbedder(swap.next(), metrics, config, clock);
     backbone = swap.next();
     closeQuietly("decoder", oldEmbedder::close);
     closeQuietly("old backbone", old::close);
@@ -314,7 +440,7 @@ public final class ExtractorService implements Runnable, AutoCloseable {
     }
     opened = true;
     if (config.transactional()) {
-      producer.initTransactions();
+      initTransactions();
     }
     consumer.subscribe(List.of(config.framesTopic()), new DropRevokedRecords());
     LOG.info(
@@ -361,54 +487,257 @@ public final class ExtractorService implements Runnable, AutoCloseable {
   }
 
   /** Sends the outputs and commits the batch's offsets; false (and re-read) when that fails. */
-  private boolean publish(
-      List<ConsumerRecord<String, byte[]>> batch, List<ProducerRecord<String, byte[]>> outputs) {
+  private boolean publish(List<ConsumerRecord<String, byte[]>> batch, BatchEmbedder.Output output) {
     Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
-    return config.transactional()
-        ? publishTransactionally(batch, outputs, offsets)
-        : publishThenCommit(batch, outputs, offsets);
+    boolean done =
+        config.transactional()
+            ? publishTransactionally(batch, output, offsets)
+            : publishThenCommit(batch, output, offsets);
+    if (done) {
+      recreatedInARow = 0;
+    }
+    return done;
   }
 
   private boolean publishTransactionally(
       List<ConsumerRecord<String, byte[]>> batch,
-      List<ProducerRecord<String, byte[]>> outputs,
+      BatchEmbedder.Output output,
       Map<TopicPartition, OffsetAndMetadata> offsets) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(output.records().size());
     try {
       producer.beginTransaction();
-      outputs.forEach(producer::send);
+      for (ProducerRecord<String, byte[]> record : output.records()) {
+        acks.add(producer.send(record));
+      }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
+      if (!commitRetrying()) {
+        return false; // stopping: the open transaction is aborted by the broker or the next owner
+      }
       return true;
-    } catch (ProducerFencedException
-        | OutOfOrderSequenceException
-        | AuthorizationException
-        | UnsupportedVersionException e) {
-      // the producer cannot continue; another instance may own this transactional id now
+    } catch (AuthorizationException | UnsupportedVersionException e) {
+      // a configuration problem: no new producer will do better
       running = false;
       throw new IllegalStateException("fatal producer error, extractor stops: " + e, e);
-    } catch (KafkaException e) {
-      LOG.warn("transaction for a batch of {} failed, aborting and re-reading it", batch.size(), e);
-      producer.abortTransaction();
+    } catch (ProducerFencedException
+        | InvalidProducerEpochException
+        | OutOfOrderSequenceException
+        | InvalidPidMappingException e) {
+      markTooLarge(acks, output.sources());
+      replaceProducer(batch, e);
+      return false;
+    } catch (KafkaException | IllegalStateException e) {
+      markTooLarge(acks, output.sources());
+      LOG.warn(
+          "transaction for a batch of {} failed, aborting and re-reading it: {}",
+          batch.size(),
+          e.toString());
+      try {
+        if (!abortRetrying()) {
+          return false;
+        }
+      } catch (KafkaException | IllegalStateException fatal) {
+        // the producer cannot even abort: its transaction state is lost
+        replaceProducer(batch, fatal);
+        return false;
+      }
       rewind(batch);
       return false;
     }
   }
 
+  /**
+   * Commits the open transaction; a commit that times out (broker down) is retried, as Kafka
+   * requires, until it succeeds or the service stops.
+   *
+   * @return false when the service stopped before the commit succeeded
+   */
+  private boolean commitRetrying() {
+    long backoffMs = INITIAL_BACKOFF_MS;
+    while (true) {
+      try {
+        producer.commitTransaction();
+        return true;
+      } catch (TimeoutException e) {
+        if (!running) {
+          return false;
+        }
+        LOG.warn(
+            "committing a transaction timed out, retrying in {} ms: {}", backoffMs, e.toString());
+        if (!sleep(backoffMs)) {
+          return false;
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
+      }
+    }
+  }
+
+  /** Aborts the open transaction, retrying on time-outs; false when the service stopped first. */
+  private boolean abortRetrying() {
+    long backoffMs = INITIAL_BACKOFF_MS;
+    while (true) {
+      try {
+        producer.abortTransaction();
+        return true;
+      } catch (TimeoutException e) {
+        if (!running) {
+          return false;
+        }
+        LOG.warn(
+            "aborting a transaction timed out, retrying in {} ms: {}", backoffMs, e.toString());
+        if (!sleep(backoffMs)) {
+          return false;
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
+      }
+    }
+  }
+
+  /**
+   * Initialises transactions, waiting for the broker with backoff while it cannot be reached.
+   * Fencing at start-up (a newer instance owns the transactional id) and configuration errors are
+   * fatal.
+   */
+  private void initTransactions() {
+    long backoffMs = INITIAL_BACKOFF_MS;
+    while (running) {
+      try {
+        producer.initTransactions();
+        return;
+      } catch (AuthorizationException | UnsupportedVersionException | ProducerFencedException e) {
+        running = false;
+        throw new IllegalStateException("fatal producer error, extractor stops: " + e, e);
+      } catch (RetriableException e) {
+        LOG.warn(
+            "initialising transactions failed (broker unreachable?), retrying in {} ms: {}",
+            backoffMs,
+            e.toString());
+        if (!sleep(backoffMs)) {
+          return;
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
+      }
+    }
+  }
+
+  /**
+   * Closes a producer whose transaction state is lost, puts a new one in its place and rewinds
+   * every assigned partition to its committed offset (the outcome of the last commit may be
+   * unknown, so the broker's committed offsets, not this batch, say where to resume).
+   */
+  private void replaceProducer(List<ConsumerRecord<String, byte[]>> batch, RuntimeException cause) {
+    recreatedInARow++;
+    closeQuietly("lost producer", () -> producer.close(Duration.ZERO));
+    Producer<String, byte[]> next =
+        recreatedInARow > MAX_PRODUCERS_IN_A_ROW ? null : producers.get();
+    if (next == null) {
+      running = false;
+      throw new IllegalStateException("fatal producer error, extractor stops: " + cause, cause);
+    }
+    LOG.warn(
+        "producer lost its transaction state ({}), replacing it ({} in a row) and re-reading from"
+            + " the committed offsets",
+        cause.toString(),
+        recreatedInARow);
+    producer = next;
+    initTransactions();
+    rewindToCommitted(batch);
+  }
+
+  /** Seeks every assigned partition to its committed offset and forgets what is buffered. */
+  private void rewindToCommitted(List<ConsumerRecord<String, byte[]>> batch) {
+    // where each partition's unpublished records start: the batch's come before the buffered ones
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    for (Pending pending : buffer) {
+      ConsumerRecord<String, byte[]> record = pending.record();
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    long backoffMs = INITIAL_BACKOFF_MS;
+    while (running) {
+      try {
+        committed = consumer.committed(assigned);
+        break;
+      } catch (TimeoutException e) {
+        LOG.warn("reading committed offsets timed out, retrying in {} ms", backoffMs);
+        if (!sleep(backoffMs)) {
+          break;
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
+      }
+    }
+    buffer.clear();
+    for (TopicPartition partition : assigned) {
+      OffsetAndMetadata offset = committed == null ? null : committed.get(partition);
+      if (offset != null) {
+        consumer.seek(partition, offset);
+      } else if (first.containsKey(partition)) {
+        consumer.seek(partition, first.get(partition));
+      }
+    }
+  }
+
+  /** Remembers the frames whose outputs failed with {@link RecordTooLargeException}. */
+  private void markTooLarge(
+      List<Future<RecordMetadata>> acks, List<ConsumerRecord<String, byte[]>> sources) {
+    for (int i = 0; i < acks.size() && i < sources.size(); i++) {
+      Future<RecordMetadata> ack = acks.get(i);
+      if (!ack.isDone()) {
+        continue;
+      }
+      try {
+        ack.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RecordTooLargeException) {
+          ConsumerRecord<String, byte[]> source = sources.get(i);
+          if (stubbed.size() < MAX_STUBBED) {
+            stubbed.add(BatchEmbedder.Source.of(source));
+          }
+          LOG.warn(
+              "an output of {}-{}@{} is too large for the broker; a stub dead letter replaces it",
+              source.topic(),
+              source.partition(),
+              source.offset());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // cancelled: not a size problem
+      }
+    }
+  }
+
+  /** Sleeps; false (and stops) when interrupted or no longer running. */
+  private boolean sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return false;
+    }
+    return running;
+  }
+
   private boolean publishThenCommit(
       List<ConsumerRecord<String, byte[]>> batch,
-      List<ProducerRecord<String, byte[]>> outputs,
+      BatchEmbedder.Output output,
       Map<TopicPartition, OffsetAndMetadata> offsets) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(output.records().size());
     try {
-      List<Future<RecordMetadata>> acks = new ArrayList<>(outputs.size());
-      for (ProducerRecord<String, byte[]> output : outputs) {
-        acks.add(producer.send(output));
+      for (ProducerRecord<String, byte[]> record : output.records()) {
+        acks.add(producer.send(record));
       }
       producer.flush();
       for (Future<RecordMetadata> ack : acks) {
         ack.get();
       }
     } catch (ExecutionException | KafkaException e) {
-      LOG.warn("publishing a batch of {} failed, re-reading it", batch.size(), e);
+      markTooLarge(acks, output.sources());
+      LOG.warn("publishing a batch of {} failed, re-reading it: {}", batch.size(), e.toString());
       rewind(batch);
       return false;
     } catch (InterruptedException e) {
@@ -417,13 +746,24 @@ public final class ExtractorService implements Runnable, AutoCloseable {
       rewind(batch);
       return false;
     }
-    try {
-      consumer.commitSync(offsets);
-    } catch (WakeupException e) {
-      // close() raced with the commit: the outputs are out, so finish the commit before stopping
-      consumer.commitSync(offsets);
+    long backoffMs = INITIAL_BACKOFF_MS;
+    while (true) {
+      try {
+        consumer.commitSync(offsets);
+        return true;
+      } catch (WakeupException e) {
+        // close() raced with the commit: the outputs are out, so finish the commit before stopping
+        consumer.commitSync(offsets);
+        return true;
+      } catch (RetriableException e) {
+        // broker down: the outputs are out, so keep trying to commit (re-reading would duplicate)
+        LOG.warn("committing offsets failed, retrying in {} ms: {}", backoffMs, e.toString());
+        if (!sleep(backoffMs)) {
+          return true; // stopping: at-least-once, the batch may be read again
+        }
+        backoffMs = Math.min(MAX_BACKOFF_MS, 2 * backoffMs);
+      }
     }
-    return true;
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(

@@ -3,6 +3,7 @@ package io.oad.extractor;
 import io.oad.contract.ContractException;
 import io.oad.contract.FrameHeaders;
 import io.oad.extractor.BadFrameException.Reason;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -18,9 +20,10 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns the value and headers of one {@code oad.frames} record into an image, or says precisely why
- * it cannot. The JPEG header is read before the pixels, so frames announcing absurd sizes are
- * refused without allocating them. Decoder warnings (a truncated JPEG is otherwise returned
- * half-grey) count as corruption.
+ * it cannot. The JPEG header is read before the pixels, so frames announcing absurd sizes or more
+ * pixels than the bound (decompression bombs) are refused without allocating them, and large frames
+ * are decoded subsampled (see {@link #subsampling}), so that the heap a frame costs is bounded.
+ * Decoder warnings (a truncated JPEG is otherwise returned half-grey) count as corruption.
  *
  * <p>Not thread-safe: it keeps one {@link ImageReader}; use one decoder per thread.
  */
@@ -28,12 +31,46 @@ public final class FrameDecoder implements AutoCloseable {
   /** Largest accepted width or height in pixels. */
   public static final int MAX_SIDE = 8192;
 
+  /** Default most pixels of a frame: 3840 x 2160. */
+  public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
+
+  /** Default most pixels a frame is decoded to: 1280 x 720. */
+  public static final long DEFAULT_MAX_DECODED_PIXELS = 1280L * 720;
+
   private final ImageReader reader;
   private final List<String> warnings = new ArrayList<>();
   private final IIOReadWarningListener warningListener = (source, warning) -> warnings.add(warning);
 
-  /** Creates a decoder with its own JPEG reader. */
+  private final long maxPixels;
+  private final long maxDecodedPixels;
+  private final Dimension minimumSize;
+
+  /**
+   * Creates a decoder with the default bounds ({@value #DEFAULT_MAX_PIXELS} pixels per frame,
+   * decoded to at most {@value #DEFAULT_MAX_DECODED_PIXELS}) and its own JPEG reader.
+   */
   public FrameDecoder() {
+    this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_DECODED_PIXELS, null);
+  }
+
+  /**
+   * Creates a decoder with its own JPEG reader.
+   *
+   * @param maxPixels frames with more pixels (as announced by the headers or the JPEG itself) are
+   *     refused before any pixel is decoded
+   * @param maxDecodedPixels frames with more pixels are decoded subsampled by the smallest integer
+   *     factor that brings them within this bound ...
+   * @param minimumSize ... but never below twice this size (the backbone's input size), or {@code
+   *     null} for no such floor
+   */
+  public FrameDecoder(long maxPixels, long maxDecodedPixels, Dimension minimumSize) {
+    if (maxPixels < 1 || maxDecodedPixels < 1) {
+      throw new IllegalArgumentException(
+          "pixel bounds must be positive: " + maxPixels + ", " + maxDecodedPixels);
+    }
+    this.maxPixels = maxPixels;
+    this.maxDecodedPixels = maxDecodedPixels;
+    this.minimumSize = minimumSize == null ? null : new Dimension(minimumSize);
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
     if (!readers.hasNext()) {
       throw new IllegalStateException("this JVM has no ImageIO JPEG reader");
@@ -42,11 +79,55 @@ public final class FrameDecoder implements AutoCloseable {
   }
 
   /**
+   * The subsampling factor a frame of this size is decoded with: 1 up to the decoded-pixel bound,
+   * then the smallest factor within it, but no larger than keeps twice the minimum size.
+   */
+  public int subsampling(long width, long height) {
+    if (!withinSides(width, height) || width * height <= maxDecodedPixels) {
+      return 1;
+    }
+    long most = Math.max(width, height);
+    int factor = 2;
+    while (factor < most && ceilDiv(width, factor) * ceilDiv(height, factor) > maxDecodedPixels) {
+      factor++;
+    }
+    if (minimumSize != null) {
+      while (factor > 1
+          && (ceilDiv(width, factor) < 2L * minimumSize.width
+              || ceilDiv(height, factor) < 2L * minimumSize.height)) {
+        factor--;
+      }
+    }
+    return factor;
+  }
+
+  /**
+   * How many pixels a frame of this size is decoded to (see {@link #subsampling}); 0 for a size
+   * that is refused before decoding.
+   */
+  public long decodedPixels(long width, long height) {
+    if (!withinSides(width, height) || width * height > maxPixels) {
+      return 0; // refused before decoding
+    }
+    int factor = subsampling(width, height);
+    return ceilDiv(width, factor) * ceilDiv(height, factor);
+  }
+
+  private static boolean withinSides(long width, long height) {
+    return width > 0 && height > 0 && width <= MAX_SIDE && height <= MAX_SIDE;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  /**
    * Decodes one frame.
    *
    * @param jpeg the record value
    * @param headers the record headers ({@link FrameHeaders})
-   * @return the decoded image, whose size equals the announced size
+   * @return the decoded image: of the announced size, or (for a frame above the decoded-pixel
+   *     bound) that size divided by the {@link #subsampling} factor, rounded up
    * @throws BadFrameException naming the first broken rule
    */
   public BufferedImage decode(byte[] jpeg, Headers headers) throws BadFrameException {
@@ -60,6 +141,7 @@ public final class FrameDecoder implements AutoCloseable {
     long width = header(headers, FrameHeaders.WIDTH);
     long height = header(headers, FrameHeaders.HEIGHT);
     checkSides("header", width, height);
+    checkPixels("header", width, height);
     String contentType = FrameHeaders.getString(headers, FrameHeaders.CONTENT_TYPE);
     if (contentType != null && !FrameHeaders.JPEG.equals(contentType.trim())) {
       throw new BadFrameException(Reason.NOT_JPEG, "content type is '" + contentType + "'");
@@ -87,6 +169,7 @@ public final class FrameDecoder implements AutoCloseable {
       int jpegWidth = reader.getWidth(0);
       int jpegHeight = reader.getHeight(0);
       checkSides("JPEG", jpegWidth, jpegHeight);
+      checkPixels("JPEG", jpegWidth, jpegHeight);
       if (jpegWidth != width || jpegHeight != height) {
         throw new BadFrameException(
             Reason.DIMENSION_MISMATCH,
@@ -99,7 +182,13 @@ public final class FrameDecoder implements AutoCloseable {
                 + "x"
                 + jpegHeight);
       }
-      BufferedImage image = reader.read(0);
+      ImageReadParam param = reader.getDefaultReadParam();
+      int factor = subsampling(jpegWidth, jpegHeight);
+      if (factor > 1) {
+        // ImageIO decodes row by row into the subsampled raster: the full image is never held
+        param.setSourceSubsampling(factor, factor, 0, 0);
+      }
+      BufferedImage image = reader.read(0, param);
       if (!warnings.isEmpty()) {
         throw new BadFrameException(Reason.CORRUPT, "JPEG decoder warned: " + warnings.get(0));
       }
@@ -118,6 +207,23 @@ public final class FrameDecoder implements AutoCloseable {
       throw new BadFrameException(
           Reason.ABSURD_DIMENSIONS,
           where + " size " + width + "x" + height + " outside 1.." + MAX_SIDE);
+    }
+  }
+
+  private void checkPixels(String where, long width, long height) throws BadFrameException {
+    if (width * height > maxPixels) {
+      throw new BadFrameException(
+          Reason.TOO_MANY_PIXELS,
+          where
+              + " size "
+              + width
+              + "x"
+              + height
+              + " is "
+              + width * height
+              + " pixels, more than the "
+              + maxPixels
+              + " this extractor decodes");
     }
   }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -81,6 +82,11 @@ public final class TorchScriptBackbone implements Backbone {
   /** Input height the frames are resized to. */
   public int inputHeight() {
     return inputHeight;
+  }
+
+  @Override
+  public Dimension inputSize() {
+    return new Dimension(inputWidth, inputHeight);
   }
 
   @Override

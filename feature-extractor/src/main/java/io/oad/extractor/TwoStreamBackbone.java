@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -169,6 +170,11 @@ public final class TwoStreamBackbone implements Backbone {
   /** Converts frames to this backbone's input tensors. */
   public FrameTensors tensors() {
     return tensors;
+  }
+
+  @Override
+  public Dimension inputSize() {
+    return new Dimension(network.config().width(), network.config().height());
   }
 
   @Override

@@ -71,6 +71,25 @@ class ExtractorConfigTest {
     assertMessage("transactionalId", builder().optTransactionalId(""));
   }
 
+  @Test
+  void shouldBoundCaptureTimesPixelsAndDeadLettersByDefault() {
+    ExtractorConfig config = builder().build();
+    assertEquals(Duration.ofMinutes(1), config.maxCaptureAhead());
+    assertEquals(3840L * 2160, config.maxFramePixels());
+    assertEquals(1280L * 720, config.maxDecodedPixels());
+    assertEquals(16L * 1280 * 720, config.maxBatchPixels());
+    assertEquals(1024 * 1024, config.maxRequestSize());
+    assertEquals(
+        200_000,
+        builder().optProperty("producer.max.request.size", "200000").build().maxRequestSize());
+    assertMessage("maxCaptureAhead", builder().optMaxCaptureAhead(Duration.ofSeconds(-1)));
+    assertMessage("maxCaptureAhead", builder().optMaxCaptureAhead(Duration.ofDays(2)));
+    assertMessage("maxFramePixels", builder().optMaxFramePixels(0));
+    assertMessage("maxFramePixels", builder().optMaxFramePixels(8193L * 8192));
+    assertMessage("maxDecodedPixels", builder().optMaxFramePixels(1000).optMaxDecodedPixels(1001));
+    assertMessage("maxBatchPixels", builder().optMaxBatchPixels(1000));
+  }
+
   private static void assertMessage(String fragment, ExtractorConfig.Builder builder) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
     assertTrue(e.getMessage().contains(fragment), e.getMessage());

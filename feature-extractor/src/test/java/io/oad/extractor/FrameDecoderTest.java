@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.FrameHeaders;
 import io.oad.extractor.BadFrameException.Reason;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -84,6 +85,44 @@ class FrameDecoderTest {
     huge[sof + 6] = (byte) 0x20;
     BadFrameException e = refused(Reason.ABSURD_DIMENSIONS, huge, TestFrames.headers(0, 64, 48));
     assertTrue(e.getMessage().contains("JPEG size"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseADecompressionBombBeforeDecodingIt() {
+    byte[] bomb = GOOD.clone();
+    int sof = findStartOfFrame(bomb);
+    // 4000 x 4000 = 16 Mpx: within the side limit, beyond the pixel limit
+    bomb[sof + 5] = (byte) 0x0F;
+    bomb[sof + 6] = (byte) 0xA0;
+    bomb[sof + 7] = (byte) 0x0F;
+    bomb[sof + 8] = (byte) 0xA0;
+    BadFrameException e = refused(Reason.TOO_MANY_PIXELS, bomb, TestFrames.headers(0, 4000, 4000));
+    assertTrue(e.getMessage().contains("4000x4000"), e.getMessage());
+    // announced in the headers only: refused before the JPEG is even opened
+    refused(Reason.TOO_MANY_PIXELS, GOOD, TestFrames.headers(0, 8192, 8192));
+  }
+
+  @Test
+  void shouldDecodeALargeFrameSubsampledToTheDecodedPixelBound() throws BadFrameException {
+    byte[] large = TestFrames.jpeg(TestFrames.scene(2560, 1440, 9));
+    BufferedImage image = decoder.decode(large, TestFrames.headers(0, 2560, 1440));
+    assertEquals(1280, image.getWidth(), "subsampled by 2");
+    assertEquals(720, image.getHeight());
+    assertTrue(
+        (long) image.getWidth() * image.getHeight() <= FrameDecoder.DEFAULT_MAX_DECODED_PIXELS);
+  }
+
+  @Test
+  void shouldNotSubsampleBelowTwiceTheBackbonesInputSize() throws BadFrameException {
+    byte[] large = TestFrames.jpeg(TestFrames.scene(2560, 1440, 9));
+    try (FrameDecoder small =
+        new FrameDecoder(FrameDecoder.DEFAULT_MAX_PIXELS, 100_000, new Dimension(400, 200))) {
+      BufferedImage image = small.decode(large, TestFrames.headers(0, 2560, 1440));
+      // 100k pixels would need a factor of 7; twice 400x200 allows at most 3
+      assertEquals(854, image.getWidth());
+      assertEquals(480, image.getHeight());
+      assertEquals((long) 854 * 480, small.decodedPixels(2560, 1440));
+    }
   }
 
   @Test

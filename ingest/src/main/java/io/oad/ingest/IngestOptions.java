@@ -1,5 +1,6 @@
 package io.oad.ingest;
 
+import io.oad.contract.CameraIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,8 @@ import java.util.Set;
  * <p>Build with {@link #builder()}; {@code setX} are required, {@code optX} optional, and {@link
  * Builder#build()} says what is wrong. Immutable.
  *
- * @param cameraId the record key on {@code oad.frames}
+ * @param cameraId the record key on {@code oad.frames}; must satisfy the contract's {@link
+ *     CameraIds} rule
  * @param sources file paths or URLs ({@code rtsp://}, {@code http://}, {@code https://}, {@code
  *     file:}), played in order as one continuous stream
  * @param targetFps sampling rate in frames per second of capture time
@@ -87,6 +89,10 @@ public record IngestOptions(
   public IngestOptions {
     if (cameraId == null || cameraId.isBlank()) {
       throw new IllegalArgumentException("cameraId is required and must not be blank");
+    }
+    String badId = CameraIds.violation(cameraId);
+    if (badId != null) {
+      throw new IllegalArgumentException("cameraId: " + badId);
     }
     Objects.requireNonNull(sources, "sources");
     if (sources.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.oad.ingest;
 
+import io.oad.contract.CaptureTimes;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Capture time: the first frame of the run is at {@code startTimeMs}; every later frame at
  * {@code startTimeMs + (its presentation time since the first frame of its source + the length of
  * the sources before it)}. Sequence numbers start at 0 and count published frames, continuous
- * across sources and loops. The caller owns the {@link Producer}: this class sends and flushes but
- * never closes it. One run at a time per instance; {@link #stop()} may be called from any thread.
+ * across sources and loops. Without a start time, a replay that is not paced ({@code realtime} off)
+ * of files of known length starts that length before now, so that its capture times are all in the
+ * past; and a run never publishes a capture time more than {@link #MAX_CAPTURE_AHEAD_MS} ahead of
+ * the clock (it waits instead), since the extractor and the detector refuse capture times from the
+ * future. The caller owns the {@link Producer}: this class sends and flushes but never closes it.
+ * One run at a time per instance; {@link #stop()} may be called from any thread.
  *
  * <p>Live streams (with {@link IngestOptions#reconnect()}): a stream that cannot be opened or fails
  * ({@code error}), ends ({@code eof}) or delivers no data for {@link
@@ -49,6 +54,13 @@ import org.slf4j.LoggerFactory;
 public final class VideoIngestor {
   private static final Logger LOG = LoggerFactory.getLogger(VideoIngestor.class);
 
+  /**
+   * Furthest a capture time runs ahead of this host's clock: half the tolerance the extractor and
+   * the detector apply by default ({@link CaptureTimes#DEFAULT_MAX_AHEAD_MS}), so that replays are
+   * never refused as coming from the future.
+   */
+  public static final long MAX_CAPTURE_AHEAD_MS = CaptureTimes.DEFAULT_MAX_AHEAD_MS / 2;
+
   private final IngestOptions options;
   private final IngestMetrics metrics;
   private final IngestProgress.Listener progress;
@@ -56,6 +68,7 @@ public final class VideoIngestor {
 
   private final CountDownLatch stopLatch = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  private long maxCaptureAheadMs = MAX_CAPTURE_AHEAD_MS;
 
   /** An ingestor with private (unregistered) metrics; prints progress if the options ask. */
   public VideoIngestor(IngestOptions options) {
@@ -106,6 +119,12 @@ public final class VideoIngestor {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.progress = Objects.requireNonNull(progress, "progress");
     this.connection = Objects.requireNonNull(connection, "connection");
+  }
+
+  /** Bounds how far a replay's capture times may run ahead of the clock (tests shorten it). */
+  VideoIngestor withMaxCaptureAheadMs(long maxCaptureAheadMs) {
+    this.maxCaptureAheadMs = maxCaptureAheadMs;
+    return this;
   }
 
   /**
@@ -182,7 +201,7 @@ public final class VideoIngestor {
     private final FrameSampler sampler = new FrameSampler(options.targetFps());
     private final Java2DFrameConverter converter = new Java2DFrameConverter();
     private final long wallStartNanos = System.nanoTime();
-    private final long startTimeMs = options.startTimeMs().orElseGet(System::currentTimeMillis);
+    private final long startTimeMs;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final SplittableRandom jitter = new SplittableRandom();
@@ -195,6 +214,35 @@ public final class VideoIngestor {
     Run(Producer<String, byte[]> producer, List<String> sources) {
       this.producer = producer;
       this.sources = sources;
+      this.startTimeMs = options.startTimeMs().orElseGet(this::defaultStartTimeMs);
+    }
+
+    /**
+     * Now, or for an unpaced replay of files whose length is known, now minus that length, so that
+     * the whole replay is captured in the past.
+     */
+    private long defaultStartTimeMs() {
+      long now = System.currentTimeMillis();
+      if (options.realtime() || options.loop()) {
+        return now;
+      }
+      long lengthUs = 0;
+      for (String source : sources) {
+        if (IngestOptions.isStream(source)) {
+          return now;
+        }
+        try (VideoSource video =
+            VideoSource.open(source, options.socketTimeoutMs(), options.stallTimeoutMs())) {
+          long frames = video.lengthInFrames();
+          if (frames <= 0) {
+            return now;
+          }
+          lengthUs += frames * video.frameDurationUs();
+        } catch (RuntimeException e) {
+          return now; // the run itself reports the source that cannot be opened
+        }
+      }
+      return Math.max(0, now - lengthUs / 1000 - 1);
     }
 
     void playAll() {
@@ -375,6 +423,11 @@ public final class VideoIngestor {
         if (finished()) {
           return;
         }
+      } else {
+        holdBack(startTimeMs + timeUs / 1000);
+        if (finished()) {
+          return;
+        }
       }
       long t0 = System.nanoTime();
       EncodedFrame jpeg = encoder.encode(converter.convert(frame));
@@ -410,6 +463,20 @@ public final class VideoIngestor {
         TimeUnit.NANOSECONDS.sleep(waitNanos);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Waits while {@code captureMs} is further ahead of the clock than the bound allows. */
+    private void holdBack(long captureMs) {
+      long waitMs = captureMs - maxCaptureAheadMs - System.currentTimeMillis();
+      while (waitMs > 0 && !finished()) {
+        try {
+          stopLatch.await(Math.min(waitMs, 1_000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        waitMs = captureMs - maxCaptureAheadMs - System.currentTimeMillis();
       }
     }
 

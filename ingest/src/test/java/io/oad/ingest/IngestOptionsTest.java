@@ -51,6 +51,19 @@ class IngestOptionsTest {
   }
 
   @Test
+  void shouldRefuseACameraIdThatBreaksTheContractsRuleBeforeAnythingIsPublished() {
+    String tooLong = rejected(b -> b.setCameraId("k".repeat(600_000)));
+    assertTrue(tooLong.contains("cameraId"), tooLong);
+    assertTrue(tooLong.contains("longer than 128 bytes"), tooLong);
+    assertTrue(tooLong.length() < 300, "the message does not quote the whole id");
+    String space = rejected(b -> b.setCameraId("front door"));
+    assertTrue(space.contains("' '"), space);
+    assertTrue(rejected(b -> b.setCameraId("cam\u0000")).contains("U+0000"));
+    assertEquals(
+        "site:b/floor-3/cam@7", valid().setCameraId("site:b/floor-3/cam@7").build().cameraId());
+  }
+
+  @Test
   void shouldAcceptStreamsFileUrlsAndPathsAndTellStreamsApart() {
     IngestOptions o =
         valid()

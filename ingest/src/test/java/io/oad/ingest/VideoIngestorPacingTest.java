@@ -64,6 +64,44 @@ class VideoIngestorPacingTest {
   }
 
   @Test
+  void shouldPlaceAFastReplayInThePastSoThatNoCaptureTimeIsAheadOfTheClock() {
+    MockProducer<String, byte[]> producer = TestVideos.producer();
+    long before = System.currentTimeMillis();
+
+    new VideoIngestor(options().build()).run(producer);
+
+    long after = System.currentTimeMillis();
+    var records = producer.history();
+    long last = records.get(records.size() - 1).timestamp();
+    assertTrue(last <= after, "last capture time " + (last - after) + " ms ahead of the clock");
+    long first = records.get(0).timestamp();
+    long clipMs = (long) (info.frames() / info.fps() * 1000);
+    assertTrue(first >= before - clipMs - 1000, "anchored just before the run: " + first);
+    for (int i = 1; i < records.size(); i++) {
+      long step = records.get(i).timestamp() - records.get(i - 1).timestamp();
+      assertTrue(step >= 240 && step <= 280, "step " + i + " is " + step + " ms");
+    }
+  }
+
+  @Test
+  void shouldHoldAFastReplayWithinTheCaptureAheadBoundWhenItsLengthIsUnknown() {
+    MockProducer<String, byte[]> producer = TestVideos.producer();
+    // looping: no length to anchor the replay in the past, so it is held back instead
+    VideoIngestor ingestor =
+        new VideoIngestor(options().optLoop(true).optMaxFrames(20).build())
+            .withMaxCaptureAheadMs(1_000);
+
+    IngestResult result = ingestor.run(producer);
+    long after = System.currentTimeMillis();
+
+    assertEquals(20, producer.history().size());
+    long last = producer.history().get(19).timestamp();
+    assertTrue(last <= after + 1_000, "last capture time " + (last - after) + " ms ahead");
+    // 20 frames span 4.75 s of capture time; at most 1 s of it may be ahead of the clock
+    assertTrue(result.wallTime().toMillis() >= 3_500, "took " + result.wallTime());
+  }
+
+  @Test
   void shouldLoopContinuouslyUntilStopped() throws Exception {
     MockProducer<String, byte[]> producer = TestVideos.producer();
     VideoIngestor ingestor = new VideoIngestor(options().optLoop(true).build());
