@@ -10,6 +10,7 @@ import io.oad.service.Backbones;
 import io.oad.training.backbone.BackboneDataset;
 import io.oad.training.backbone.BackboneTrainer;
 import io.oad.training.backbone.BackboneTrainer.Sample;
+import io.oad.training.features.WeizmannData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -91,8 +92,8 @@ public final class BackboneTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<String> train = BackboneDataset.subjects(subjects);
-    List<String> val = valSubjects == null ? List.of() : BackboneDataset.subjects(valSubjects);
+    List<String> train = WeizmannData.subjects(subjects);
+    List<String> val = valSubjects == null ? List.of() : WeizmannData.subjects(valSubjects);
     for (String s : val) {
       if (train.contains(s)) {
         throw new IllegalArgumentException(
@@ -114,7 +115,7 @@ public final class BackboneTrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     List<Sample> trainSamples =
         BackboneDataset.samples(
-            BackboneDataset.compose(
+            WeizmannData.compose(
                 catalog, train, seed, streamsPerSubject, workDir.resolve("streams-train")),
             tensors,
             System.out);
@@ -122,8 +123,7 @@ public final class BackboneTrainCommand implements Callable<Integer> {
         val.isEmpty()
             ? List.of()
             : BackboneDataset.samples(
-                BackboneDataset.compose(
-                    catalog, val, seed + 1000, 2, workDir.resolve("streams-val")),
+                WeizmannData.compose(catalog, val, seed + 1000, 2, workDir.resolve("streams-val")),
                 tensors,
                 System.out);
     BackboneTrainer.Options options =

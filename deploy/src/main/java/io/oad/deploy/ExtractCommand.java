@@ -18,6 +18,7 @@ import io.oad.service.models.ModelWatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,7 +113,7 @@ final class ExtractCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     OadConfig oad = configOptions.load();
     ExtractorConfig config =
-        ExtractorConfig.builder()
+        oad.applyExtractBounds(ExtractorConfig.builder())
             .optProperties(oad.kafkaProperties())
             .setBootstrapServers(kafka.bootstrap(configOptions, oad))
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
@@ -124,7 +125,9 @@ final class ExtractCommand implements Callable<Integer> {
             .optLagSampleEvery(
                 configOptions.pick(
                     "--lag-sample-every", lagSampleEvery, oad.extractLagSampleEvery()))
-            .optTransactionalId(transactionalId)
+            .optTransactionalId(
+                configOptions.pick(
+                    "--transactional-id", transactionalId, oad.extractTransactionalId()))
             .build();
     PollTracker polls = new PollTracker(Duration.ofSeconds(30));
     int port = configOptions.pick("--metrics-port", metricsPort, oad.metricsPort());
@@ -153,6 +156,12 @@ final class ExtractCommand implements Callable<Integer> {
       }
       Runtime.getRuntime().addShutdownHook(new Thread(role.service()::close));
       role.join();
+      Optional<Throwable> failure = role.service().failure();
+      if (failure.isPresent()) {
+        // a worker that cannot go on must not look like a clean stop to a supervisor
+        System.err.println("oad extract: the extractor stopped on an error: " + failure.get());
+        return 1;
+      }
       return 0;
     }
   }

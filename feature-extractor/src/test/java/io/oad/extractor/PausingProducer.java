@@ -24,13 +24,13 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * records to the broker) until released, so that a test can take the broker away at exactly that
  * moment. Everything else goes straight to the wrapped producer.
  */
-final class PausingProducer<K, V> implements Producer<K, V> {
-  final AtomicBoolean pauseNextCommit = new AtomicBoolean();
-  final CountDownLatch paused = new CountDownLatch(1);
-  final CountDownLatch resume = new CountDownLatch(1);
+public final class PausingProducer<K, V> implements Producer<K, V> {
+  public final AtomicBoolean pauseNextCommit = new AtomicBoolean();
+  public final CountDownLatch paused = new CountDownLatch(1);
+  public final CountDownLatch resume = new CountDownLatch(1);
   private final Producer<K, V> delegate;
 
-  PausingProducer(Producer<K, V> delegate) {
+  public PausingProducer(Producer<K, V> delegate) {
     this.delegate = delegate;
   }
 

@@ -13,11 +13,11 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Synthetic frames for tests: a seeded scene of coloured shapes over a gradient, and its JPEG. */
-final class TestFrames {
+public final class TestFrames {
   private TestFrames() {}
 
   /** A reproducible scene; different seeds give visibly different scenes. */
-  static BufferedImage scene(int width, int height, long seed) {
+  public static BufferedImage scene(int width, int height, long seed) {
     Random random = new Random(seed);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = image.createGraphics();
@@ -40,7 +40,7 @@ final class TestFrames {
     return image;
   }
 
-  static byte[] jpeg(BufferedImage image) {
+  public static byte[] jpeg(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(image, "jpeg", out)) {
@@ -53,7 +53,7 @@ final class TestFrames {
   }
 
   /** Headers as ingest writes them. */
-  static Headers headers(long sequence, long width, long height) {
+  public static Headers headers(long sequence, long width, long height) {
     Headers headers = new RecordHeaders();
     FrameHeaders.putLong(headers, FrameHeaders.SEQUENCE, sequence);
     FrameHeaders.putLong(headers, FrameHeaders.WIDTH, width);

@@ -62,16 +62,10 @@ class ExtractorCrashIT {
       kafka.createTopics(4, Topics.all());
       String bootstrap = kafka.bootstrapServers();
       DetectConfig config =
-          DetectConfig.builder()
+          LowThresholds.apply(DetectConfig.builder())
               .bootstrapServers(bootstrap)
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)
-              // an untrained model is far from confident: low thresholds so that actions start
-              // and end, and the events can be checked
-              .property(DetectConfig.START_THRESHOLD_CONFIG, 0.12)
-              .property(DetectConfig.END_THRESHOLD_CONFIG, 0.1)
-              .property(DetectConfig.MIN_DURATION_STEPS_CONFIG, 1)
-              .property(DetectConfig.COOLDOWN_MS_CONFIG, 0)
               .build();
       RoleProcess extractor = startExtractor(bootstrap, "extract-first");
       ExecutorService pool = Executors.newFixedThreadPool(cameras.size());

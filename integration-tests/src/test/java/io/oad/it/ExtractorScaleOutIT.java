@@ -82,15 +82,10 @@ class ExtractorScaleOutIT {
       RoleProcess survivor = startExtractor(bootstrap, "extract-b");
       ExecutorService pool = Executors.newSingleThreadExecutor();
       DetectConfig config =
-          DetectConfig.builder()
+          LowThresholds.apply(DetectConfig.builder())
               .bootstrapServers(bootstrap)
               .stateDir(tmp.resolve("streams"))
               .commitIntervalMs(100)
-              // an untrained model is far from confident: low thresholds so that actions start
-              .property(DetectConfig.START_THRESHOLD_CONFIG, 0.12)
-              .property(DetectConfig.END_THRESHOLD_CONFIG, 0.1)
-              .property(DetectConfig.MIN_DURATION_STEPS_CONFIG, 1)
-              .property(DetectConfig.COOLDOWN_MS_CONFIG, 0)
               .build();
       try (DetectorApp detector =
               new DetectorApp(config, () -> new DetectorStepModel(model), new DetectorMetrics());

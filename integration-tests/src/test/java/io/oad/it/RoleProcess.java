@@ -36,6 +36,7 @@ final class RoleProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-Doad.home=" + home);
     cmd.add("-cp");

@@ -57,25 +57,6 @@ class TopologyScaleOutIT {
   private static final long TICK_MS = 150;
   private static final long T0 = 1_700_000_000_000L;
 
-  /**
-   * The untrained model is far from confident: thresholds low enough that actions start and end, so
-   * that the action events can be checked against the predictions.
-   */
-  private static final Map<String, String> EVENT_ENV =
-      Map.of(
-          "OAD_DETECT_EVENT_START_THRESHOLD", "0.12",
-          "OAD_DETECT_EVENT_END_THRESHOLD", "0.1",
-          "OAD_DETECT_EVENT_MIN_DURATION_STEPS", "1",
-          "OAD_DETECT_EVENT_COOLDOWN_MS", "0");
-
-  private static final DetectConfig EVENT_RULES =
-      DetectConfig.builder()
-          .property(DetectConfig.START_THRESHOLD_CONFIG, 0.12)
-          .property(DetectConfig.END_THRESHOLD_CONFIG, 0.1)
-          .property(DetectConfig.MIN_DURATION_STEPS_CONFIG, 1)
-          .property(DetectConfig.COOLDOWN_MS_CONFIG, 0)
-          .build();
-
   @TempDir Path tmp;
 
   @Test
@@ -168,7 +149,7 @@ class TopologyScaleOutIT {
             evs.stream().anyMatch(e -> e.type() == ActionEvent.Type.ACTION_STARTED),
             "some action started (else the event check proves little): "
                 + StreamChecks.countByType(evs));
-        StreamChecks.assertActionEventsFollowPredictions(evs, byCamera, EVENT_RULES);
+        StreamChecks.assertActionEventsFollowPredictions(evs, byCamera, LowThresholds.rules());
         Map<String, Integer> noOutage = new TreeMap<>();
         cameras.forEach(c -> noOutage.put(c, 0));
         // the takeover is no outage of the cameras: no offline/online pair, one offline at the end
@@ -316,16 +297,10 @@ class TopologyScaleOutIT {
             tmp.resolve("state-" + name).toString(),
             "--metrics-port",
             "-1"),
-        env(
+        LowThresholds.with(
             Map.of(
                 "OAD_KAFKA_CLIENT_ID", name,
                 "OAD_KAFKA_SESSION_TIMEOUT_MS", "6000",
                 "OAD_KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS", "5000")));
-  }
-
-  private static Map<String, String> env(Map<String, String> kafka) {
-    Map<String, String> all = new java.util.HashMap<>(kafka);
-    all.putAll(EVENT_ENV);
-    return all;
   }
 }

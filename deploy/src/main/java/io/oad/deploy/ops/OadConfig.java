@@ -72,6 +72,31 @@ public final class OadConfig extends AbstractConfig {
       "With the drop policy, keep every k-th lagging frame per camera (1 = drop all); unset = the"
           + " extract command's default.";
 
+  public static final String EXTRACT_TRANSACTIONAL_ID_CONFIG = "extract.transactional.id";
+  private static final String EXTRACT_TRANSACTIONAL_ID_DOC =
+      "Exactly-once extractor: the transactional id of this instance (unique per instance, stable"
+          + " across its restarts, e.g. the pod name); unset = at-least-once.";
+
+  public static final String EXTRACT_MAX_CAPTURE_AHEAD_MS_CONFIG = "extract.max.capture.ahead.ms";
+  private static final String EXTRACT_MAX_CAPTURE_AHEAD_MS_DOC =
+      "Frames whose capture time is further ahead of this host's clock are dead-lettered"
+          + " (bad-capture-time); unset = the extractor's default (60000).";
+
+  public static final String EXTRACT_MAX_FRAME_PIXELS_CONFIG = "extract.max.frame.pixels";
+  private static final String EXTRACT_MAX_FRAME_PIXELS_DOC =
+      "Frames announcing more pixels than this are dead-lettered before any decoding"
+          + " (too-many-pixels); unset = the extractor's default (3840x2160).";
+
+  public static final String EXTRACT_MAX_DECODED_PIXELS_CONFIG = "extract.max.decoded.pixels";
+  private static final String EXTRACT_MAX_DECODED_PIXELS_DOC =
+      "Larger frames are decoded subsampled to at most this many pixels; unset = the extractor's"
+          + " default (1280x720).";
+
+  public static final String EXTRACT_MAX_BATCH_PIXELS_CONFIG = "extract.max.batch.pixels";
+  private static final String EXTRACT_MAX_BATCH_PIXELS_DOC =
+      "Decoded pixels one batch may hold; a frame that would exceed it waits for the next batch;"
+          + " unset = the extractor's default (16 x 1280x720).";
+
   public static final String DETECT_APPLICATION_ID_CONFIG = "detect.application.id";
   private static final String DETECT_APPLICATION_ID_DOC =
       "Kafka Streams application id of the detector; unset = the detect command's default.";
@@ -152,6 +177,40 @@ public final class OadConfig extends AbstractConfig {
               nullOrAtLeast(1),
               Importance.LOW,
               EXTRACT_LAG_SAMPLE_EVERY_DOC)
+          .define(
+              EXTRACT_TRANSACTIONAL_ID_CONFIG,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              EXTRACT_TRANSACTIONAL_ID_DOC)
+          .define(
+              EXTRACT_MAX_CAPTURE_AHEAD_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(0),
+              Importance.LOW,
+              EXTRACT_MAX_CAPTURE_AHEAD_MS_DOC)
+          .define(
+              EXTRACT_MAX_FRAME_PIXELS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              EXTRACT_MAX_FRAME_PIXELS_DOC)
+          .define(
+              EXTRACT_MAX_DECODED_PIXELS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              EXTRACT_MAX_DECODED_PIXELS_DOC)
+          .define(
+              EXTRACT_MAX_BATCH_PIXELS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              EXTRACT_MAX_BATCH_PIXELS_DOC)
           .define(
               DETECT_APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -289,6 +348,36 @@ public final class OadConfig extends AbstractConfig {
   /** The extractor's sample-down factor, or {@code null} for the command's default. */
   public Integer extractLagSampleEvery() {
     return getInt(EXTRACT_LAG_SAMPLE_EVERY_CONFIG);
+  }
+
+  /** The extractor's transactional id, or {@code null} (at-least-once). */
+  public String extractTransactionalId() {
+    return getString(EXTRACT_TRANSACTIONAL_ID_CONFIG);
+  }
+
+  /**
+   * Applies the extractor's bounds that the configuration sets ({@code extract.max.*}) to {@code
+   * builder}; unset keys keep the extractor's defaults.
+   */
+  public io.oad.extractor.ExtractorConfig.Builder applyExtractBounds(
+      io.oad.extractor.ExtractorConfig.Builder builder) {
+    Long ahead = getLong(EXTRACT_MAX_CAPTURE_AHEAD_MS_CONFIG);
+    if (ahead != null) {
+      builder.optMaxCaptureAhead(java.time.Duration.ofMillis(ahead));
+    }
+    Long frame = getLong(EXTRACT_MAX_FRAME_PIXELS_CONFIG);
+    if (frame != null) {
+      builder.optMaxFramePixels(frame);
+    }
+    Long decoded = getLong(EXTRACT_MAX_DECODED_PIXELS_CONFIG);
+    if (decoded != null) {
+      builder.optMaxDecodedPixels(decoded);
+    }
+    Long batch = getLong(EXTRACT_MAX_BATCH_PIXELS_CONFIG);
+    if (batch != null) {
+      builder.optMaxBatchPixels(batch);
+    }
+    return builder;
   }
 
   /** The detector's application id, or {@code null} for the command's default. */

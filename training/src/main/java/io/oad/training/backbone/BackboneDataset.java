@@ -1,14 +1,11 @@
 package io.oad.training.backbone;
 
-import io.oad.datasets.compose.ClipCatalog;
-import io.oad.datasets.compose.ComposeOptions;
 import io.oad.datasets.compose.ComposedStream;
-import io.oad.datasets.compose.StreamComposer;
 import io.oad.extractor.FrameTensors;
 import io.oad.training.backbone.BackboneTrainer.Sample;
 import io.oad.training.features.IngestedFrames;
+import io.oad.training.features.WeizmannData;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,31 +18,7 @@ import java.util.Locale;
  * label 0).
  */
 public final class BackboneDataset {
-  /** Model steps per second, as ingest samples for the service (the paper's 4). */
-  public static final double STEPS_PER_SECOND = 4.0;
-
   private BackboneDataset() {}
-
-  /** Splits a comma-separated subject list; refuses an empty one. */
-  public static List<String> subjects(String csv) {
-    List<String> s =
-        Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-    if (s.isEmpty()) {
-      throw new IllegalArgumentException("no subjects given");
-    }
-    return s;
-  }
-
-  /**
-   * Composes {@code streamsPerSubject} streams per subject into {@code dir} (seeds {@code seed},
-   * {@code seed + 1}, ... per subject).
-   */
-  public static List<ComposedStream> compose(
-      ClipCatalog catalog, List<String> subjects, long seed, int streamsPerSubject, Path dir) {
-    ComposeOptions options =
-        ComposeOptions.builder().optStreamsPerSubject(streamsPerSubject).build();
-    return StreamComposer.composeAll(catalog, subjects, seed, options, dir);
-  }
 
   /** Every step of every stream as a training sample for {@code tensors}' input size. */
   public static List<Sample> samples(
@@ -55,7 +28,7 @@ public final class BackboneDataset {
     for (ComposedStream stream : streams) {
       IngestedFrames.forEach(
           stream,
-          STEPS_PER_SECOND,
+          WeizmannData.STEPS_PER_SECOND,
           step -> out.add(new Sample(tensors.of(step.frame()), step.label())));
     }
     int[] counts = new int[streams.isEmpty() ? 1 : streams.get(0).classNames().size()];

@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * Composed streams of chosen subjects, turned into the step embeddings the service computes: the
- * data of {@code oad train --clips} and {@code oad eval --clips}.
+ * data of {@code oad train --clips} and {@code oad eval --clips}, and the streams the backbone's
+ * training frames come from ({@code oad train-backbone}).
  */
 public final class WeizmannData {
   /** Model steps per second (the paper's 4). */
@@ -23,6 +24,7 @@ public final class WeizmannData {
 
   private WeizmannData() {}
 
+  /** Splits a comma-separated subject list; refuses an empty one. */
   public static List<String> subjects(String csv) {
     List<String> s =
         Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
@@ -32,6 +34,10 @@ public final class WeizmannData {
     return s;
   }
 
+  /**
+   * Composes {@code streamsPerSubject} streams per subject into {@code dir} (seeds {@code seed},
+   * {@code seed + 1}, ... per subject).
+   */
   public static List<ComposedStream> compose(
       ClipCatalog catalog, List<String> subjects, long seed, int streamsPerSubject, Path dir) {
     ComposeOptions options =

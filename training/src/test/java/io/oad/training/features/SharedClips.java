@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.datasets.compose.ClipCatalog;
 import io.oad.datasets.compose.ComposedStream;
-import io.oad.training.backbone.BackboneDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class SharedClips {
   /** One composed stream of {@code subject} in {@code dir}. */
   public static ComposedStream stream(String subject, long seed, Path dir) {
     List<ComposedStream> streams =
-        BackboneDataset.compose(ClipCatalog.load(weizmann()), List.of(subject), seed, 1, dir);
+        WeizmannData.compose(ClipCatalog.load(weizmann()), List.of(subject), seed, 1, dir);
     return streams.get(0);
   }
 }

@@ -1,4 +1,4 @@
-package io.oad.extractor;
+package io.oad.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.Topics;
+import io.oad.extractor.ExtractorConfig;
+import io.oad.extractor.ExtractorMetrics;
+import io.oad.extractor.ExtractorService;
+import io.oad.extractor.PausingProducer;
+import io.oad.extractor.PooledPixelBackbone;
+import io.oad.extractor.TestFrames;
+import io.oad.service.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +54,7 @@ class ExtractorBrokerRestartIT {
   @Test
   @Timeout(300)
   void shouldKeepExactlyOnceAcrossABrokerRestart() throws Exception {
-    try (TestBroker broker = new TestBroker(dir.resolve("kafka")).start()) {
+    try (EmbeddedKafka broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start()) {
       broker.createTopics(2, List.of(Topics.FRAMES, Topics.EMBEDDINGS, Topics.DEADLETTER));
       ExtractorConfig config = config(broker);
       List<PausingProducer<String, byte[]>> producers = new CopyOnWriteArrayList<>();
@@ -77,7 +84,7 @@ class ExtractorBrokerRestartIT {
         PausingProducer<String, byte[]> first = producers.get(0);
         first.pauseNextCommit.set(true);
         assertTrue(first.paused.await(60, TimeUnit.SECONDS), "the extractor reaches a commit");
-        broker.stop();
+        broker.close();
         first.resume.countDown();
         Thread.sleep(10_000);
         assertTrue(worker.isAlive(), "the extractor survives the outage");
@@ -102,7 +109,7 @@ class ExtractorBrokerRestartIT {
   @Test
   @Timeout(180)
   void shouldWaitForABrokerThatIsDownAtStartUp() throws Exception {
-    try (TestBroker broker = new TestBroker(dir.resolve("kafka-start")).start()) {
+    try (EmbeddedKafka broker = new EmbeddedKafka(dir.resolve("kafka-start"), 0).start()) {
       broker.createTopics(2, List.of(Topics.FRAMES, Topics.EMBEDDINGS, Topics.DEADLETTER));
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(
@@ -116,7 +123,7 @@ class ExtractorBrokerRestartIT {
           producer.send(record).get();
         }
       }
-      broker.stop();
+      broker.close();
       ExtractorService service =
           new ExtractorService(
               config(broker), new PooledPixelBackbone(32, 3), new ExtractorMetrics());
@@ -140,7 +147,7 @@ class ExtractorBrokerRestartIT {
     }
   }
 
-  private static ExtractorConfig config(TestBroker broker) {
+  private static ExtractorConfig config(EmbeddedKafka broker) {
     return ExtractorConfig.builder()
         .setBootstrapServers(broker.bootstrapServers())
         .optTransactionalId("extractor-restart-it")
@@ -156,7 +163,7 @@ class ExtractorBrokerRestartIT {
 
   /** Two cameras at about 20 frames per second in all, through the outage. */
   private static void stream(
-      TestBroker broker, AtomicInteger sent, ConcurrentLinkedQueue<Exception> failures) {
+      EmbeddedKafka broker, AtomicInteger sent, ConcurrentLinkedQueue<Exception> failures) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -193,7 +200,7 @@ class ExtractorBrokerRestartIT {
   /**
    * Reads embeddings as read_committed until {@code expected} or a quiet minute: frame -> count.
    */
-  private static Map<String, Integer> readCommitted(TestBroker broker, int expected) {
+  private static Map<String, Integer> readCommitted(EmbeddedKafka broker, int expected) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-it-reader");
