@@ -114,6 +114,9 @@ class BrokerRestartIT {
                   .setCameraId(e.getKey())
                   .setSources(e.getValue())
                   .optRealtime(true)
+                  // 35 s at 4 frames/s: frames flow before, during and after the outage
+                  .optLoop(true)
+                  .optMaxFrames(140)
                   .build();
           ingests.add(pool.submit(() -> new VideoIngestor(o).run(producer)));
         }

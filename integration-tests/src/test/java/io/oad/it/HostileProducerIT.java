@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Drill: while two real cameras stream, a raw producer sends every poison class the service must
  * survive: a 600 KB camera id, a 600 KB header, garbage bytes, decompression bombs (a real
- * 8192x8192 JPEG and one whose header claims 30000x30000), a capture time 30 minutes ahead, and
+ * 6000x6000 JPEG and one whose header claims 30000x30000), a capture time 30 minutes ahead, and
  * 10,000 distinct camera ids. The exactly-once extractor and the detector run as {@code oad}
  * processes. Afterwards neither restarted, the real cameras have one prediction per step, every
  * poison record is on {@code oad.deadletter} with a reason, the 10,000 valid frames were all
@@ -163,14 +163,15 @@ class HostileProducerIT {
             poison.put(
                 "garbage",
                 send(raw, "cam-poison-garbage", garbage, now, headers(0, 64, 48, null, 0)));
+            // a real 36 Mpx frame in 0.56 MB: decoded at full size it would take 108 MB of heap
             poison.put(
-                "bomb 8192x8192",
+                "bomb 6000x6000",
                 send(
                     raw,
                     "cam-poison-bomb",
-                    jpeg(8192, 8192, Color.DARK_GRAY),
+                    jpeg(6000, 6000, Color.DARK_GRAY),
                     now,
-                    headers(0, 8192, 8192, null, 0)));
+                    headers(0, 6000, 6000, null, 0)));
             poison.put(
                 "bomb header 30000x30000",
                 send(
