@@ -1,5 +1,6 @@
 package io.oad.topology.internal;
 
+import io.oad.contract.CaptureTimes;
 import io.oad.contract.DeadLetterHeaders;
 import io.oad.contract.FrameHeaders;
 import io.oad.topology.DetectLimits;
@@ -75,7 +76,8 @@ public final class DeadLetters {
    * The records Kafka Streams built, each rebuilt bounded with the contract's headers.
    *
    * @param keepTimestamp false when the record's timestamp is what was refused (a broker refuses
-   *     timestamps too far ahead): the dead letter then takes the producer's time
+   *     timestamps too far ahead): the dead letter then takes the producer's time, as it does
+   *     whenever the timestamp is negative or more than a minute ahead of this host's clock
    */
   public static List<ProducerRecord<byte[], byte[]>> bounded(
       List<ProducerRecord<byte[], byte[]>> records,
@@ -132,8 +134,17 @@ public final class DeadLetters {
       FrameHeaders.putLong(headers, DeadLetterHeaders.VALUE_DROPPED, value.length);
       value = null;
     }
-    return new ProducerRecord<>(
-        r.topic(), null, keepTimestamp ? r.timestamp() : null, key, value, headers);
+    Long timestamp = r.timestamp();
+    if (!keepTimestamp
+        || timestamp == null
+        || CaptureTimes.violation(
+                timestamp, System.currentTimeMillis(), CaptureTimes.DEFAULT_MAX_AHEAD_MS)
+            != null) {
+      // a broker refuses timestamps too far ahead (message.timestamp.after.max.ms): such a dead
+      // letter takes the producer's time
+      timestamp = null;
+    }
+    return new ProducerRecord<>(r.topic(), null, timestamp, key, value, headers);
   }
 
   /**
