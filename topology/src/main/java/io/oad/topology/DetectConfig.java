@@ -170,9 +170,9 @@ public final class DetectConfig extends AbstractConfig {
    * {@value}: wall-clock silence in ms after which a camera is removed from {@code camera-windows},
    * {@code camera-episodes} and {@code camera-last-seen} (deletes, so tombstones in the
    * changelogs); an action still active then gets its ACTION_ENDED first. Default 86400000 (one
-   * day); at least 1 and strictly greater than {@value #CAMERA_OFFLINE_MS_CONFIG}. A camera's
-   * removal happens between the retention and 1.125 times the retention after its last frame (the
-   * store is swept every retention/8, at least every second, at most every hour).
+   * day); at least 1 and strictly greater than {@value #CAMERA_OFFLINE_MS_CONFIG}. The store is
+   * swept every retention/8 (at least every second, at most every hour), so a camera is removed at
+   * most one sweep interval after the retention has passed (for the default: within 25 h).
    */
   public static final String CAMERA_RETENTION_MS_CONFIG = "detect.camera.retention.ms";
 

@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@code retentionMs} from {@code camera-windows} (its metadata and ring slots), {@code
  * camera-episodes} and {@code camera-last-seen} with deletes, i.e. tombstones in the changelogs. An
  * action still active on such a camera gets its ACTION_ENDED first (end time: the capture time of
- * the camera's last step, else the episode's start). A camera is therefore removed between {@code
- * retentionMs} and {@code 1.125 * retentionMs} after its last frame; the sweep costs one scan of
- * the cameras seen within the retention per sweep, not per second.
+ * the camera's last step, else the episode's start). A camera is therefore removed at most one
+ * sweep interval after the retention has passed; the sweep costs one scan of the cameras seen
+ * within the retention (plus one interval) per sweep, not per second. Trade-off: no secondary index
+ * by time is kept, because a changelogged index would double the writes per frame; a scan every
+ * retention/8 is cheap against that.
  */
 public final class CameraLivenessProcessor<V> implements Processor<String, V, String, ActionEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(CameraLivenessProcessor.class);
