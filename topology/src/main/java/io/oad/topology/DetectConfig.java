@@ -1,13 +1,17 @@
 package io.oad.topology;
 
+import io.oad.contract.CaptureTimes;
 import io.oad.contract.Topics;
+import io.oad.topology.internal.DeadLetters;
 import io.oad.topology.internal.DetectorDeserializationExceptionHandler;
 import io.oad.topology.internal.DetectorProcessingExceptionHandler;
+import io.oad.topology.internal.DetectorProductionExceptionHandler;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -36,6 +40,11 @@ import org.apache.kafka.streams.Topology;
  * its store and predicts it then; with exactly-once every step still gets exactly one prediction.
  * With batching on, Kafka Streams' {@code poll.ms} defaults to the wait (at most 100 ms) so that an
  * idle thread wakes up in time to score a partial batch.
+ *
+ * <p>Hostile input and state growth (issue 13): {@value #MAX_CAPTURE_AHEAD_MS_CONFIG}, {@value
+ * #CAMERA_RETENTION_MS_CONFIG} and {@value #MAX_RECORD_BYTES_CONFIG} ({@link #limits()}). Keys that
+ * break the camera-id rule ({@code io.oad.contract.CameraIds}) are always dead-lettered. Dead
+ * letters and outputs always fit the broker (see {@code DeadLetters}).
  */
 public final class DetectConfig extends AbstractConfig {
   public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
@@ -139,6 +148,51 @@ public final class DetectConfig extends AbstractConfig {
   private static final String DETECT_BATCH_MAX_WAIT_MS_DOC =
       "Longest a step waits (wall clock) for the batch to fill before it is scored; 0 scores at"
           + " once (no batching). Bounds the latency batching adds.";
+
+  /**
+   * {@value}: how far ahead of the detector's wall clock an embedding's capture time may be, in ms;
+   * default 60000 (one minute, {@code CaptureTimes.DEFAULT_MAX_AHEAD_MS}), range 0 to 86400000 (one
+   * day). A capture time further ahead, or a negative one, is dead-lettered with the reason and
+   * counted as {@code bad_capture_time} before it touches any state, so it never anchors or moves a
+   * camera's step grid. Old capture times are accepted (replays).
+   */
+  public static final String MAX_CAPTURE_AHEAD_MS_CONFIG = "detect.max.capture.ahead.ms";
+
+  private static final String MAX_CAPTURE_AHEAD_MS_DOC =
+      "Largest accepted lead of an embedding's capture time over the wall clock, in ms; a later"
+          + " or negative capture time is dead-lettered (reason bad_capture_time) before it"
+          + " touches any state. 0 to 86400000.";
+
+  /** Largest accepted {@link #MAX_CAPTURE_AHEAD_MS_CONFIG}: one day. */
+  public static final long MAX_CAPTURE_AHEAD_MS_LIMIT = 86_400_000L;
+
+  /**
+   * {@value}: wall-clock silence in ms after which a camera is removed from {@code camera-windows},
+   * {@code camera-episodes} and {@code camera-last-seen} (deletes, so tombstones in the
+   * changelogs); an action still active then gets its ACTION_ENDED first. Default 86400000 (one
+   * day); at least 1 and strictly greater than {@value #CAMERA_OFFLINE_MS_CONFIG}. The store is
+   * swept every retention/8 (at least every second, at most every hour), so a camera is removed at
+   * most one sweep interval after the retention has passed (for the default: within 25 h).
+   */
+  public static final String CAMERA_RETENTION_MS_CONFIG = "detect.camera.retention.ms";
+
+  private static final String CAMERA_RETENTION_MS_DOC =
+      "Wall-clock silence after which a camera's state is deleted from every store (tombstones);"
+          + " must exceed detect.camera.offline.ms.";
+
+  /**
+   * {@value}: largest record, in bytes of key, value and headers, the detector sends to its output
+   * and dead-letter topics; default 524288 (512 KiB), range 8192 to 1073741824, and never more than
+   * the producer's {@code max.request.size} (passed through, default 1048576) minus 1 KiB. A
+   * prediction or event that would be larger is dead-lettered as a stub and counted as {@code
+   * unsendable} instead of being sent (under exactly-once an oversized send would make the
+   * transaction abort); a dead-letter copy that would be larger becomes a stub without value.
+   */
+  public static final String MAX_RECORD_BYTES_CONFIG = "detect.max.record.bytes";
+
+  private static final String MAX_RECORD_BYTES_DOC =
+      "Largest output or dead-letter record the detector sends (key + value + headers), at most"
+          + " the producer's max.request.size minus 1 KiB; larger ones become dead-letter stubs.";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -296,7 +350,28 @@ public final class DetectConfig extends AbstractConfig {
               DetectBatching.defaults().maxWaitMs(),
               Range.between(0, DetectBatching.MAX_WAIT_MS),
               Importance.MEDIUM,
-              DETECT_BATCH_MAX_WAIT_MS_DOC);
+              DETECT_BATCH_MAX_WAIT_MS_DOC)
+          .define(
+              MAX_CAPTURE_AHEAD_MS_CONFIG,
+              Type.LONG,
+              CaptureTimes.DEFAULT_MAX_AHEAD_MS,
+              Range.between(0, MAX_CAPTURE_AHEAD_MS_LIMIT),
+              Importance.MEDIUM,
+              MAX_CAPTURE_AHEAD_MS_DOC)
+          .define(
+              CAMERA_RETENTION_MS_CONFIG,
+              Type.LONG,
+              DetectLimits.DEFAULT_CAMERA_RETENTION_MS,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              CAMERA_RETENTION_MS_DOC)
+          .define(
+              MAX_RECORD_BYTES_CONFIG,
+              Type.INT,
+              DetectLimits.DEFAULT_MAX_RECORD_BYTES,
+              Range.between(DetectLimits.MIN_MAX_RECORD_BYTES, 1 << 30),
+              Importance.LOW,
+              MAX_RECORD_BYTES_DOC);
 
   /**
    * Parses and validates {@code props}.
@@ -310,6 +385,12 @@ public final class DetectConfig extends AbstractConfig {
           END_THRESHOLD_CONFIG,
           getDouble(END_THRESHOLD_CONFIG),
           "must not exceed " + START_THRESHOLD_CONFIG + " = " + getDouble(START_THRESHOLD_CONFIG));
+    }
+    if (getLong(CAMERA_RETENTION_MS_CONFIG) <= getLong(CAMERA_OFFLINE_MS_CONFIG)) {
+      throw new ConfigException(
+          CAMERA_RETENTION_MS_CONFIG,
+          getLong(CAMERA_RETENTION_MS_CONFIG),
+          "must exceed " + CAMERA_OFFLINE_MS_CONFIG + " = " + getLong(CAMERA_OFFLINE_MS_CONFIG));
     }
     options(); // the remaining cross-field rules
   }
@@ -376,7 +457,43 @@ public final class DetectConfig extends AbstractConfig {
   }
 
   /**
-   * The topics the topology reads and writes, its timing, event rules and batching.
+   * Bounds on capture times, state retention and record sizes; the record bound is the smaller of
+   * {@value #MAX_RECORD_BYTES_CONFIG} and the producer's {@code max.request.size} minus 1 KiB.
+   */
+  public DetectLimits limits() {
+    long maxRequest = ProducerConfigDefaults.MAX_REQUEST_SIZE;
+    for (String key :
+        new String[] {
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+          StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+        }) {
+      Object v = originals().get(key);
+      if (v != null) {
+        try {
+          maxRequest = Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+          throw new ConfigException(key, v, "not a number");
+        }
+      }
+    }
+    long bound = Math.min(getInt(MAX_RECORD_BYTES_CONFIG), maxRequest - 1024);
+    if (bound < DetectLimits.MIN_MAX_RECORD_BYTES) {
+      throw new ConfigException(
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+          maxRequest,
+          "leaves less than " + DetectLimits.MIN_MAX_RECORD_BYTES + " bytes for a record");
+    }
+    return new DetectLimits(
+        getLong(MAX_CAPTURE_AHEAD_MS_CONFIG), getLong(CAMERA_RETENTION_MS_CONFIG), (int) bound);
+  }
+
+  /** The producer's default {@code max.request.size}. */
+  private static final class ProducerConfigDefaults {
+    static final long MAX_REQUEST_SIZE = 1024 * 1024;
+  }
+
+  /**
+   * The topics the topology reads and writes, its timing, event rules, batching and limits.
    *
    * @throws ConfigException if the topics are not all different
    */
@@ -388,7 +505,8 @@ public final class DetectConfig extends AbstractConfig {
           getString(EVENTS_TOPIC_CONFIG),
           timing(),
           rules(),
-          batching());
+          batching(),
+          limits());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("invalid topology options: " + e.getMessage());
     }
@@ -432,6 +550,10 @@ public final class DetectConfig extends AbstractConfig {
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DetectorProcessingExceptionHandler.class.getName());
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DetectorProductionExceptionHandler.class.getName());
+    p.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, limits().maxRecordBytes());
     return p;
   }
 

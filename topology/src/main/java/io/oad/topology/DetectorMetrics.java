@@ -74,6 +74,26 @@ public final class DetectorMetrics {
   /** Reason: processing failed for another reason (sent to the dead-letter topic). */
   public static final String REASON_PROCESSING_ERROR = "processing_error";
 
+  /**
+   * Reason: the key breaks the camera-id rule ({@code io.oad.contract.CameraIds}); sent to the
+   * dead-letter topic before it touches any state.
+   */
+  public static final String REASON_BAD_CAMERA_ID = "bad_camera_id";
+
+  /**
+   * Reason: the capture time is negative or further ahead of the wall clock than {@code
+   * detect.max.capture.ahead.ms} ({@code io.oad.contract.CaptureTimes}); sent to the dead-letter
+   * topic before it touches any state.
+   */
+  public static final String REASON_BAD_CAPTURE_TIME = "bad_capture_time";
+
+  /**
+   * Reason: an output record (prediction or event) could not be sent, because it is larger than the
+   * producer's {@code max.request.size} or the broker refused it for a non-fatal reason; a stub
+   * without value went to the dead-letter topic instead.
+   */
+  public static final String REASON_UNSENDABLE = "unsendable";
+
   /** Every reason of {@link #DROPPED}. */
   public static final java.util.List<String> REASONS =
       java.util.List.of(
@@ -84,7 +104,16 @@ public final class DetectorMetrics {
           REASON_WRONG_DIMENSION,
           REASON_MISSING_KEY_OR_VALUE,
           REASON_UNDECODABLE,
-          REASON_PROCESSING_ERROR);
+          REASON_PROCESSING_ERROR,
+          REASON_BAD_CAMERA_ID,
+          REASON_BAD_CAPTURE_TIME,
+          REASON_UNSENDABLE);
+
+  /**
+   * Cameras removed from every store after being silent longer than {@code
+   * detect.camera.retention.ms}.
+   */
+  public static final String CAMERAS_EXPIRED = "oad_detector_cameras_expired_total";
 
   private final Counter consumed;
   private final Counter predictions;
@@ -94,6 +123,7 @@ public final class DetectorMetrics {
   private final Histogram captureToPrediction;
   private final Counter dropped;
   private final Counter events;
+  private final Counter expired;
   private final GaugeWithCallback camerasOnline;
   private final Map<String, Integer> onlineByTask = new ConcurrentHashMap<>();
 
@@ -156,6 +186,11 @@ public final class DetectorMetrics {
             .help("Events written to the events topic, by type")
             .labelNames(TYPE_LABEL)
             .build();
+    expired =
+        Counter.builder()
+            .name(CAMERAS_EXPIRED)
+            .help("Cameras removed from the state stores after the retention")
+            .build();
     camerasOnline =
         GaugeWithCallback.builder()
             .name(CAMERAS_ONLINE)
@@ -174,6 +209,7 @@ public final class DetectorMetrics {
     registry.register(captureToPrediction);
     registry.register(dropped);
     registry.register(events);
+    registry.register(expired);
     registry.register(camerasOnline);
     return this;
   }
@@ -232,6 +268,16 @@ public final class DetectorMetrics {
   /** Counts one dropped or dead-lettered embedding. */
   public void dropped(String reason) {
     dropped.labelValues(reason).inc();
+  }
+
+  /** Counts one camera removed from the stores after the retention. */
+  public void cameraExpired() {
+    expired.inc();
+  }
+
+  /** Current value of {@link #CAMERAS_EXPIRED}, for tests and logs. */
+  public long camerasExpiredCount() {
+    return expired.getLongValue();
   }
 
   /** Counts one event written, by its type name. */

@@ -4,6 +4,8 @@ import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.JsonSerde;
 import io.oad.topology.internal.ActionEventsSupplier;
 import io.oad.topology.internal.CameraLivenessSupplier;
+import io.oad.topology.internal.InputGuardProcessor;
+import io.oad.topology.internal.OutputSizeGuard;
 import io.oad.topology.internal.WindowAndDetectSupplier;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -15,15 +17,20 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * source "embeddings-source" (oad.embeddings, String camera → Embedding)
- *   → processor "window-and-detect" with store "camera-windows"
- *       → sink "predictions-sink" (oad.predictions, String camera → JSON Prediction)
- *       → processor "action-events" with store "camera-episodes"
- *           → sink "events-sink" (oad.events, String camera → JSON ActionEvent)
- *   → processor "camera-liveness" with store "camera-last-seen"
- *       → sink "events-sink"
+ *   → processor "embeddings-guard" (camera-id and capture-time rules; refusals dead-lettered)
+ *     → processor "window-and-detect" with store "camera-windows"
+ *         → sink "predictions-sink" (oad.predictions, String camera → JSON Prediction)
+ *         → processor "action-events" with store "camera-episodes"
+ *             → sink "events-sink" (oad.events, String camera → JSON ActionEvent)
+ *     → processor "camera-liveness" with store "camera-last-seen" (and "camera-windows",
+ *       "camera-episodes", to remove cameras silent longer than the retention)
+ *         → sink "events-sink"
  * </pre>
  *
- * All stores are persistent and changelogged. "window-and-detect" scores steps in batches across
+ * Both sinks refuse values larger than {@link DetectLimits#maxRecordBytes()} before the producer
+ * sees them ({@code OutputSizeGuard}); the production exception handler dead-letters them.
+ *
+ * <p>All stores are persistent and changelogged. "window-and-detect" scores steps in batches across
  * the cameras and tasks of each stream thread ({@link DetectBatching}, from {@link
  * TopologyOptions#batching()}).
  *
@@ -33,6 +40,9 @@ import org.apache.kafka.streams.Topology;
 public final class DetectorTopology {
   /** Name of the source node. */
   public static final String SOURCE = "embeddings-source";
+
+  /** Name of the processor that refuses embeddings breaking the camera-id or capture-time rule. */
+  public static final String GUARD = "embeddings-guard";
 
   /** Name of the windowing and detection processor. */
   public static final String PROCESSOR = "window-and-detect";
@@ -78,15 +88,18 @@ public final class DetectorTopology {
     Objects.requireNonNull(options, "options");
     topology.addSource(
         SOURCE, Serdes.String().deserializer(), new EmbeddingSerde(), options.embeddingsTopic());
+    DetectLimits limits = options.limits();
+    topology.addProcessor(
+        GUARD, InputGuardProcessor.supplier(metrics, limits.maxCaptureAheadMs()), SOURCE);
     topology.addProcessor(
         PROCESSOR,
         new WindowAndDetectSupplier(models, metrics, STORE, options.timing(), options.batching()),
-        SOURCE);
+        GUARD);
     topology.addSink(
         SINK,
         options.predictionsTopic(),
         Serdes.String().serializer(),
-        JsonSerde.predictions(),
+        new OutputSizeGuard<>(JsonSerde.predictions(), limits.maxRecordBytes()),
         PROCESSOR);
     topology.addProcessor(
         EVENTS_PROCESSOR,
@@ -94,13 +107,20 @@ public final class DetectorTopology {
         PROCESSOR);
     topology.addProcessor(
         LIVENESS_PROCESSOR,
-        new CameraLivenessSupplier(metrics, LAST_SEEN_STORE, options.rules().cameraOfflineMs()),
-        SOURCE);
+        new CameraLivenessSupplier(
+            metrics,
+            LAST_SEEN_STORE,
+            STORE,
+            EPISODES_STORE,
+            options.rules().cameraOfflineMs(),
+            limits.cameraRetentionMs()),
+        GUARD);
+    topology.connectProcessorAndStateStores(LIVENESS_PROCESSOR, STORE, EPISODES_STORE);
     topology.addSink(
         EVENTS_SINK,
         options.eventsTopic(),
         Serdes.String().serializer(),
-        JsonSerde.events(),
+        new OutputSizeGuard<>(JsonSerde.events(), limits.maxRecordBytes()),
         EVENTS_PROCESSOR,
         LIVENESS_PROCESSOR);
     return topology;

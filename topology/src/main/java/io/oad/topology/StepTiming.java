@@ -1,5 +1,7 @@
 package io.oad.topology;
 
+import io.oad.contract.CaptureTimes;
+
 /**
  * How frames map onto model steps by capture time. A camera's step grid is anchored at the first
  * frame after a (re)start: frame time {@code t} falls in step {@code floor((t - anchor) / stepMs)}.
@@ -58,7 +60,7 @@ public record StepTiming(
    * Whether a frame captured at {@code captureMs} is too old to use at wall-clock {@code nowMs}.
    */
   public boolean stale(long captureMs, long nowMs) {
-    return maxLagMs > 0 && nowMs - captureMs > maxLagMs;
+    return maxLagMs > 0 && CaptureTimes.minus(nowMs, captureMs) > maxLagMs;
   }
 
   /** A timing that predicts a step when it closes, from its last frame. */
@@ -79,12 +81,20 @@ public record StepTiming(
     return 1000.0 / stepsPerSecond;
   }
 
-  /** The step of capture time {@code t} on a grid anchored at {@code anchorMs}; negative before. */
+  /**
+   * The step of capture time {@code t} on a grid anchored at {@code anchorMs}; negative before.
+   * Saturating: any two longs give a step between {@link Long#MIN_VALUE} and {@link
+   * Long#MAX_VALUE}, never a wrapped-around one.
+   */
   public long stepOf(long anchorMs, long t) {
-    return (long) Math.floor((t - anchorMs) * stepsPerSecond / 1000.0);
+    // the difference saturates; a double beyond the long range converts to the nearest bound
+    return (long) Math.floor(CaptureTimes.minus(t, anchorMs) * stepsPerSecond / 1000.0);
   }
 
-  /** Milliseconds covered by {@code steps} steps, rounded to the nearest millisecond. */
+  /**
+   * Milliseconds covered by {@code steps} steps, rounded to the nearest millisecond (saturating at
+   * the long range).
+   */
   public long millis(long steps) {
     return Math.round(steps * stepMs());
   }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timing how frames map onto model steps
  * @param rules when predictions become events
  * @param batching how predictions are batched across cameras
+ * @param limits bounds on capture times, state retention and record sizes
  */
 public record TopologyOptions(
     String embeddingsTopic,
@@ -22,7 +23,8 @@ public record TopologyOptions(
     String eventsTopic,
     StepTiming timing,
     EventRules rules,
-    DetectBatching batching) {
+    DetectBatching batching,
+    DetectLimits limits) {
   /** Validates the fields. */
   public TopologyOptions {
     requireName(embeddingsTopic, "embeddingsTopic");
@@ -31,6 +33,15 @@ public record TopologyOptions(
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(limits, "limits");
+    if (limits.cameraRetentionMs() <= rules.cameraOfflineMs()) {
+      throw new IllegalArgumentException(
+          "camera retention "
+              + limits.cameraRetentionMs()
+              + " ms must exceed the camera offline time "
+              + rules.cameraOfflineMs()
+              + " ms");
+    }
     if (new HashSet<>(List.of(embeddingsTopic, predictionsTopic, eventsTopic)).size() != 3) {
       throw new IllegalArgumentException(
           "input, predictions and events topics must all differ, got '"
@@ -41,6 +52,24 @@ public record TopologyOptions(
               + eventsTopic
               + "'");
     }
+  }
+
+  /** These topics, timing, rules and batching, with {@link DetectLimits#defaults()}. */
+  public TopologyOptions(
+      String embeddingsTopic,
+      String predictionsTopic,
+      String eventsTopic,
+      StepTiming timing,
+      EventRules rules,
+      DetectBatching batching) {
+    this(
+        embeddingsTopic,
+        predictionsTopic,
+        eventsTopic,
+        timing,
+        rules,
+        batching,
+        DetectLimits.defaults());
   }
 
   /** These topics, timing and rules, with {@link DetectBatching#defaults()}. */
@@ -72,17 +101,26 @@ public record TopologyOptions(
 
   /** A copy with other timing. */
   public TopologyOptions withTiming(StepTiming t) {
-    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, t, rules, batching);
+    return new TopologyOptions(
+        embeddingsTopic, predictionsTopic, eventsTopic, t, rules, batching, limits);
   }
 
   /** A copy with other event rules. */
   public TopologyOptions withRules(EventRules r) {
-    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, r, batching);
+    return new TopologyOptions(
+        embeddingsTopic, predictionsTopic, eventsTopic, timing, r, batching, limits);
   }
 
   /** A copy with other batching. */
   public TopologyOptions withBatching(DetectBatching b) {
-    return new TopologyOptions(embeddingsTopic, predictionsTopic, eventsTopic, timing, rules, b);
+    return new TopologyOptions(
+        embeddingsTopic, predictionsTopic, eventsTopic, timing, rules, b, limits);
+  }
+
+  /** A copy with other limits. */
+  public TopologyOptions withLimits(DetectLimits l) {
+    return new TopologyOptions(
+        embeddingsTopic, predictionsTopic, eventsTopic, timing, rules, batching, l);
   }
 
   private static void requireName(String name, String what) {

@@ -173,4 +173,55 @@ class DetectConfigTest {
   void shouldLeaveStateDirToKafkaStreamsWhenUnset() {
     assertFalse(new DetectConfig(Map.of()).streamsProperties().containsKey("state.dir"));
   }
+
+  @Test
+  void shouldDefaultAndValidateTheHostileInputLimits() {
+    DetectLimits d = DetectConfig.builder().build().limits();
+    assertEquals(60_000L, d.maxCaptureAheadMs());
+    assertEquals(86_400_000L, d.cameraRetentionMs());
+    assertEquals(512 * 1024, d.maxRecordBytes());
+    assertEquals(d, DetectConfig.builder().build().options().limits());
+
+    DetectLimits set =
+        DetectConfig.builder()
+            .property(DetectConfig.MAX_CAPTURE_AHEAD_MS_CONFIG, 5_000L)
+            .property(DetectConfig.CAMERA_RETENTION_MS_CONFIG, 120_000L)
+            .property("max.request.size", 100_000)
+            .build()
+            .limits();
+    assertEquals(new DetectLimits(5_000L, 120_000L, 100_000 - 1024), set);
+
+    for (Map.Entry<String, Object> bad :
+        Map.<String, Object>of(
+                DetectConfig.MAX_CAPTURE_AHEAD_MS_CONFIG, -1L,
+                DetectConfig.CAMERA_RETENTION_MS_CONFIG, 0L,
+                DetectConfig.MAX_RECORD_BYTES_CONFIG, 1_000)
+            .entrySet()) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> DetectConfig.builder().property(bad.getKey(), bad.getValue()).build());
+      assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+    }
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DetectConfig.builder()
+                    .property(DetectConfig.CAMERA_OFFLINE_MS_CONFIG, 60_000L)
+                    .property(DetectConfig.CAMERA_RETENTION_MS_CONFIG, 60_000L)
+                    .build());
+    assertTrue(e.getMessage().contains(DetectConfig.CAMERA_RETENTION_MS_CONFIG), e.getMessage());
+  }
+
+  @Test
+  void shouldInstallTheProductionExceptionHandlerAndPassTheRecordBound() {
+    Properties p =
+        DetectConfig.builder().property("max.request.size", 100_000).build().streamsProperties();
+    assertEquals(
+        io.oad.topology.internal.DetectorProductionExceptionHandler.class.getName(),
+        p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+    assertEquals(
+        100_000 - 1024, p.get(io.oad.topology.internal.DeadLetters.MAX_RECORD_BYTES_CONFIG));
+  }
 }

@@ -28,6 +28,9 @@ class DetectorMetricsTest {
     m.dropped(DetectorMetrics.REASON_DUPLICATE);
     m.dropped(DetectorMetrics.REASON_DUPLICATE);
     m.event("ACTION_STARTED");
+    m.dropped(DetectorMetrics.REASON_BAD_CAMERA_ID);
+    m.cameraExpired();
+    m.cameraExpired();
     m.camerasOnline("0_0", 3);
     m.camerasOnline("0_1", 2);
     m.camerasOnline("0_0", 1); // a task's share is replaced, not added
@@ -68,6 +71,9 @@ class DetectorMetricsTest {
         oad_detector_batch_wait_seconds_bucket{le="+Inf"} 2
         oad_detector_batch_wait_seconds_count 2
         oad_detector_batch_wait_seconds_sum 0.0390625
+        # HELP oad_detector_cameras_expired_total Cameras removed from the state stores after the retention
+        # TYPE oad_detector_cameras_expired_total counter
+        oad_detector_cameras_expired_total 2.0
         # HELP oad_detector_cameras_online Cameras seen and not reported offline
         # TYPE oad_detector_cameras_online gauge
         oad_detector_cameras_online 3.0
@@ -89,6 +95,8 @@ class DetectorMetricsTest {
         oad_detector_capture_to_prediction_seconds_sum 3.04
         # HELP oad_detector_dropped_total Embeddings that produced no prediction, by reason
         # TYPE oad_detector_dropped_total counter
+        oad_detector_dropped_total{reason="bad_camera_id"} 1.0
+        oad_detector_dropped_total{reason="bad_capture_time"} 0.0
         oad_detector_dropped_total{reason="duplicate"} 2.0
         oad_detector_dropped_total{reason="extra_frame"} 0.0
         oad_detector_dropped_total{reason="late"} 1.0
@@ -96,6 +104,7 @@ class DetectorMetricsTest {
         oad_detector_dropped_total{reason="processing_error"} 0.0
         oad_detector_dropped_total{reason="stale"} 0.0
         oad_detector_dropped_total{reason="undecodable"} 0.0
+        oad_detector_dropped_total{reason="unsendable"} 0.0
         oad_detector_dropped_total{reason="wrong_dimension"} 0.0
         # HELP oad_detector_embeddings_consumed_total Embeddings read from the input topic, valid or not
         # TYPE oad_detector_embeddings_consumed_total counter

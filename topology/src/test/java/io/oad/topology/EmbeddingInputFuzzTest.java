@@ -102,7 +102,9 @@ class EmbeddingInputFuzzTest {
         assertEquals(Topics.EMBEDDINGS, header(d, DeadLetterHeaders.TOPIC));
       }
 
-      // still alive: a new camera's frames are predicted
+      // still alive: a new camera's frames are predicted (the wall clock catches up with the
+      // capture times, which are refused further than a minute ahead of it)
+      h.advanceWallClock(250L * (INPUTS + 3));
       for (int s = 0; s < 3; s++) {
         float[] v = new float[DIM];
         v[1] = 1f;

@@ -37,6 +37,7 @@ class TopologyDescriptionTest {
     assertEquals(
         Set.of(
             "embeddings-source",
+            "embeddings-guard",
             "window-and-detect",
             "predictions-sink",
             "action-events",
@@ -49,6 +50,11 @@ class TopologyDescriptionTest {
         case "embeddings-source" -> {
           var source = (TopologyDescription.Source) node;
           assertEquals(Set.of("oad.embeddings"), source.topicSet());
+          assertEquals(List.of("embeddings-guard"), names(node.successors()));
+        }
+        case "embeddings-guard" -> {
+          var processor = (TopologyDescription.Processor) node;
+          assertTrue(processor.stores().isEmpty());
           assertEquals(List.of("camera-liveness", "window-and-detect"), names(node.successors()));
         }
         case "window-and-detect" -> {
@@ -63,7 +69,9 @@ class TopologyDescriptionTest {
         }
         case "camera-liveness" -> {
           var processor = (TopologyDescription.Processor) node;
-          assertEquals(Set.of("camera-last-seen"), processor.stores());
+          // the windows and episodes of cameras past the retention are removed from here too
+          assertEquals(
+              Set.of("camera-last-seen", "camera-windows", "camera-episodes"), processor.stores());
           assertEquals(List.of("events-sink"), names(node.successors()));
         }
         case "predictions-sink" -> {

@@ -33,6 +33,6 @@ final class ActionEpisode {
     return !active
         && run == 0
         && (anticipatedUntilMs == NONE || t > anticipatedUntilMs)
-        && (lastEndMs == NONE || t - lastEndMs >= cooldownMs);
+        && (lastEndMs == NONE || io.oad.contract.CaptureTimes.minus(t, lastEndMs) >= cooldownMs);
   }
 }

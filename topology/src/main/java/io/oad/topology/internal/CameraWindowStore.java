@@ -70,6 +70,20 @@ public final class CameraWindowStore {
     return steps;
   }
 
+  /**
+   * Deletes the camera's metadata and, when {@code meta} (its current metadata) is known, its ring
+   * slots; the deletes are tombstones in the changelog. Slots of metadata that cannot be read are
+   * left (their number is unknown; they are overwritten if the camera comes back).
+   */
+  public void delete(String camera, WindowMeta meta) {
+    if (meta != null) {
+      for (int slot = 0; slot < meta.window(); slot++) {
+        store.delete(new WindowKey(camera, slot));
+      }
+    }
+    store.delete(WindowKey.meta(camera));
+  }
+
   /** Cameras whose open step has not been predicted yet (a full scan; for recovery only). */
   public List<String> camerasWithOpenSteps() {
     List<String> cameras = new ArrayList<>();

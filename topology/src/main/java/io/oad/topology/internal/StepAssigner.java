@@ -1,5 +1,6 @@
 package io.oad.topology.internal;
 
+import io.oad.contract.CaptureTimes;
 import io.oad.topology.StepTiming;
 import java.util.Objects;
 
@@ -9,9 +10,13 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>no (usable) state, or state written for another model shape: {@link Kind#FIRST};
- *   <li>sequence 0 after a higher sequence, captured no earlier than the open frame: {@link
- *       Kind#RESTART};
+ *   <li>sequence 0 after a higher sequence: {@link Kind#RESTART}, unless it is the very frame that
+ *       anchored the grid seen again (captured at the anchor, before the open frame), which is a
+ *       duplicate;
  *   <li>a sequence already seen: {@link Kind#DUPLICATE};
+ *   <li>a frame more than {@code gapMaxSteps} missing steps before the open step (a camera whose
+ *       clock or file restarted, e.g. a recording replayed under the same camera id): {@link
+ *       Kind#RESTART};
  *   <li>a step before the open one, or the open one already predicted by the idle close: {@link
  *       Kind#LATE};
  *   <li>the open step: {@link Kind#SAME_STEP} (the frame replaces the step's vector when it was
@@ -53,13 +58,20 @@ public final class StepAssigner {
     if (meta == null || !meta.fits(window, dimension)) {
       return new Decision(Kind.FIRST, 0, 0, true);
     }
-    if (sequence == 0 && meta.highestSequence() > 0 && captureMs >= meta.openCaptureMs()) {
+    if (sequence == 0
+        && meta.highestSequence() > 0
+        && (captureMs >= meta.openCaptureMs() || captureMs != meta.anchorMs())) {
       return new Decision(Kind.RESTART, 0, 0, true);
     }
     if (meta.seen(sequence)) {
       return new Decision(Kind.DUPLICATE, -1, 0, false);
     }
     long step = timing.stepOf(meta.anchorMs(), captureMs);
+    // saturating: a step near Long.MIN_VALUE must not wrap around to "far ahead"
+    long missingBefore = CaptureTimes.minus(CaptureTimes.minus(meta.openStep(), step), 1);
+    if (missingBefore > timing.gapMaxSteps()) {
+      return new Decision(Kind.RESTART, 0, 0, true);
+    }
     if (step < meta.openStep() || (step == meta.openStep() && meta.openEmitted())) {
       return new Decision(Kind.LATE, step, 0, false);
     }

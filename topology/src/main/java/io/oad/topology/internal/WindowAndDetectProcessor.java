@@ -176,7 +176,7 @@ public final class WindowAndDetectProcessor
 
   @Override
   public void process(Record<String, Embedding> record) {
-    metrics.embeddingConsumed();
+    // counted by the input guard, which sees every decoded record
     String camera = record.key();
     Embedding embedding = record.value();
     if (camera == null || embedding == null) {
@@ -236,7 +236,7 @@ public final class WindowAndDetectProcessor
       }
       case RESTART -> {
         closeOpenStep(camera, meta);
-        LOG.info("camera {}: restarted at sequence 0, window reset", camera);
+        LOG.info("camera {}: restarted (sequence {} captured at {}), window reset", camera, seq, t);
         next = WindowMeta.first(seq, t, model.window(), model.featureDim());
         windows.putStep(camera, next, 0, embedding.vector());
       }
