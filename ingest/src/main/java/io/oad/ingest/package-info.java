@@ -3,6 +3,8 @@
  * publishes frames to {@link io.oad.contract.Topics#FRAMES}. Knows nothing of models.
  *
  * <p>Entry points: {@link io.oad.ingest.IngestOptions}, {@link io.oad.ingest.VideoIngestor}, {@link
- * io.oad.ingest.IngestMetrics} and {@link io.oad.datasets.compose.SyntheticVideo}.
+ * io.oad.ingest.IngestMetrics} and {@link io.oad.ingest.CameraSupervisor} (a camera file). Offline
+ * work on video (composing datasets, the synthetic test video) lives in the {@code datasets}
+ * module.
  */
 package io.oad.ingest;

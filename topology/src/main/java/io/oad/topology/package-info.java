@@ -6,7 +6,8 @@
  * <p>Public API: {@link io.oad.topology.DetectorTopology} (wiring), {@link
  * io.oad.topology.DetectConfig} (configuration), {@link io.oad.topology.DetectorApp} (running
  * instance), {@link io.oad.topology.DetectorMetrics} (Prometheus metrics) and {@link
- * io.oad.topology.StepModel} with its adapter {@link io.oad.service.DetectorStepModel}. The {@code
- * internal} sub-package holds the processors, their state and the exception handlers.
+ * io.oad.topology.StepModel}, the model port (the {@code service} module binds the {@code detector}
+ * model to it: this module knows no DJL or PyTorch). The {@code internal} sub-package holds the
+ * processors, their state and the exception handlers.
  */
 package io.oad.topology;
