@@ -48,10 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * sometimes (every 3rd request answers 500, one 429 with Retry-After: 1, one connection dropped
  * without an answer): 200 events over 20 cameras, written by a transactional producer while the
  * role runs, are all delivered at least once, although the role is killed with SIGKILL in the
- * middle and started again; duplicates are counted and printed. Events of an aborted transaction
- * are never sent (read committed), an event the receiver always fails is dead-lettered with its
- * source, each camera's events first arrive in order, and after a graceful stop (SIGTERM) every
- * event's offset is committed.
+ * middle (by the receiver, while a POST is in flight) and started again; duplicates are counted and
+ * printed. Events of an aborted transaction are never sent (read committed), an event the receiver
+ * always fails is dead-lettered with its source, each camera's events first arrive in order, and
+ * after a graceful stop (SIGTERM) every event's offset is committed.
  */
 @Tag("integration")
 class AlertWebhookIT {
@@ -77,6 +77,14 @@ class AlertWebhookIT {
   private final AtomicInteger poisonAttempts = new AtomicInteger();
   private final AtomicInteger abortedSeen = new AtomicInteger();
 
+  /** The role to kill with SIGKILL from inside a request, once 60 events were delivered. */
+  private volatile RoleProcess victim;
+
+  /** The event whose POST was in flight when the role was killed. */
+  private volatile String inFlightAtKill;
+
+  private volatile int deliveredAtKill = -1;
+
   private static String key(String camera, String type, long start) {
     return camera + "|" + type + "|" + start;
   }
@@ -85,6 +93,20 @@ class AlertWebhookIT {
     int n = requests.incrementAndGet();
     JsonNode json = JsonSerde.mapper().readTree(ex.getRequestBody().readAllBytes());
     String camera = json.get("camera").asText();
+    String k = key(camera, json.get("type").asText(), json.get("startTimeMs").asLong());
+    RoleProcess target = victim;
+    if (target != null && delivered.size() >= 60 && !camera.equals("cam-poison")) {
+      // SIGKILL while this event's POST is in flight: it must be delivered again after the restart
+      victim = null;
+      deliveredAtKill = delivered.size();
+      try {
+        target.kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      inFlightAtKill = k;
+      throw new IOException("the alert role was killed during this request");
+    }
     int status;
     if (camera.equals("cam-poison")) {
       poisonAttempts.incrementAndGet();
@@ -105,7 +127,6 @@ class AlertWebhookIT {
       if (camera.startsWith("cam-aborted")) {
         abortedSeen.incrementAndGet();
       }
-      String k = key(camera, json.get("type").asText(), json.get("startTimeMs").asLong());
       if (delivered.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet() == 1) {
         firstOrder
             .computeIfAbsent(camera, c -> java.util.Collections.synchronizedList(new ArrayList<>()))
@@ -150,14 +171,14 @@ class AlertWebhookIT {
       String bootstrap = kafka.bootstrapServers();
       alert = startAlert(bootstrap, url, "alert-first");
 
+      victim = alert;
       Future<?> writer = pool.submit(() -> write(bootstrap, events));
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (delivered.size() < 60 && System.nanoTime() < deadline && alert.isAlive()) {
+      while (inFlightAtKill == null && System.nanoTime() < deadline && alert.isAlive()) {
         Thread.sleep(20);
       }
-      assertTrue(alert.isAlive(), "alert died:\n" + alert.logTail(3000));
-      alert.kill();
-      int atKill = delivered.size();
+      assertTrue(inFlightAtKill != null, "killed during a POST:\n" + alert.logTail(3000));
+      int atKill = deliveredAtKill;
       assertTrue(
           atKill >= 60 && atKill < EVENTS,
           "the kill lands mid-stream: " + atKill + " of " + EVENTS + " delivered");
@@ -202,8 +223,10 @@ class AlertWebhookIT {
           seconds);
 
       assertEquals(List.of(), missing, "every event delivered at least once" + context);
-      assertEquals(
-          EVENTS, delivered.size(), "nothing but the written events delivered" + context);
+      assertEquals(EVENTS, delivered.size(), "nothing but the written events delivered" + context);
+      assertTrue(
+          delivered.containsKey(inFlightAtKill),
+          "the event in flight at the kill was delivered after the restart: " + inFlightAtKill);
       assertEquals(0, abortedSeen.get(), "events of an aborted transaction are never sent");
       assertTrue(served500.get() > 10 && served429.get() == 1 && dropped.get() == 1, "failures");
       for (var e : firstOrder.entrySet()) {
@@ -218,7 +241,8 @@ class AlertWebhookIT {
       ConsumerRecord<String, byte[]> letter = letters.get(0);
       assertEquals("cam-poison", letter.key());
       assertEquals("alert", FrameHeaders.getString(letter.headers(), DeadLetterHeaders.STAGE));
-      assertEquals(Topics.EVENTS, FrameHeaders.getString(letter.headers(), DeadLetterHeaders.TOPIC));
+      assertEquals(
+          Topics.EVENTS, FrameHeaders.getString(letter.headers(), DeadLetterHeaders.TOPIC));
       String reason = FrameHeaders.getString(letter.headers(), DeadLetterHeaders.REASON);
       assertTrue(reason.startsWith("4 attempts failed") && reason.contains("HTTP 500"), reason);
       ActionEvent poison = JsonSerde.events().deserialize(Topics.EVENTS, letter.value());
@@ -266,8 +290,8 @@ class AlertWebhookIT {
   }
 
   /**
-   * Writes the events in transactions of 10, one every 50 ms, plus one aborted transaction and
-   * the poison event.
+   * Writes the events in transactions of 10, one every 50 ms, plus one aborted transaction and the
+   * poison event.
    */
   private static Void write(String bootstrap, List<ActionEvent> events) throws Exception {
     Properties p = new Properties();
@@ -319,7 +343,8 @@ class AlertWebhookIT {
   private static Map<TopicPartition, Long> committed(String bootstrap) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Map<TopicPartition, Long> out = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+      Map<TopicPartition, Long> out =
+          new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets("oad-alert").partitionsToOffsetAndMetadata().get();
       offsets.forEach((tp, o) -> out.put(tp, o == null ? -1L : o.offset()));

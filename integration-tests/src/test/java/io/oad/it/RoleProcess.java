@@ -73,7 +73,9 @@ final class RoleProcess {
    */
   int terminate(long seconds) throws InterruptedException {
     process.destroy();
-    return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS) ? process.exitValue() : -1;
+    return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)
+        ? process.exitValue()
+        : -1;
   }
 
   /** The process output so far (for assertion messages). */
