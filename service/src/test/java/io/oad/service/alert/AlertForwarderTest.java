@@ -202,6 +202,115 @@ class AlertForwarderTest {
     }
   }
 
+  @Test
+  void shouldLoseNothingWhenASecondInstanceJoinsTheGroupWhileTheFirstRetries() throws Exception {
+    Map<String, AtomicInteger> got = new ConcurrentHashMap<>();
+    Map<String, List<Long>> order = new ConcurrentHashMap<>();
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    receiver.createContext(
+        "/hook",
+        ex -> {
+          JsonNode json = JsonSerde.mapper().readTree(ex.getRequestBody().readAllBytes());
+          int status = requests.incrementAndGet() % 4 == 0 ? 503 : 200;
+          if (status == 200) {
+            String camera = json.get("camera").asText();
+            long start = json.get("startTimeMs").asLong();
+            if (got.computeIfAbsent(camera + "|" + start, k -> new AtomicInteger())
+                    .incrementAndGet()
+                == 1) {
+              order
+                  .computeIfAbsent(camera, c -> Collections.synchronizedList(new ArrayList<>()))
+                  .add(start);
+            }
+          }
+          ex.sendResponseHeaders(status, -1);
+          ex.close();
+        });
+    receiver.start();
+    int cameras = 10;
+    int perCamera = 10;
+    try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
+      kafka.createTopics(4, Topics.all());
+      String bootstrap = kafka.bootstrapServers();
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        for (int i = 0; i < perCamera; i++) {
+          for (int c = 0; c < cameras; c++) {
+            ActionEvent e =
+                new ActionEvent("cam-" + c, Type.ACTION_STARTED, "wave", i * 1_000L, -1, 0.9);
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.EVENTS, e.camera(), JsonSerde.events().serialize(Topics.EVENTS, e)));
+          }
+        }
+      }
+      AlertSettings settings =
+          new AlertSettings(
+              URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"),
+              null,
+              "alert-scale",
+              AlertSettings.DEFAULT_TYPES,
+              20,
+              0,
+              Duration.ofMillis(100),
+              Duration.ofMillis(300),
+              Duration.ofSeconds(5));
+      Map<String, Object> consumer =
+          Map.of(
+              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+              "earliest",
+              ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+              5);
+      AlertMetrics metricsA = new AlertMetrics();
+      AlertMetrics metricsB = new AlertMetrics();
+      AlertForwarder a =
+          AlertForwarder.create(bootstrap, consumer, Map.of(), settings, metricsA, null);
+      AlertForwarder b =
+          AlertForwarder.create(bootstrap, consumer, Map.of(), settings, metricsB, null);
+      new Thread(a, "alert-a").start();
+      try {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (got.size() < 20 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        new Thread(b, "alert-b").start();
+        while (got.size() < cameras * perCamera && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+      } finally {
+        a.close();
+        b.close();
+      }
+      assertTrue(a.failure().isEmpty() && b.failure().isEmpty(), a.failure() + " " + b.failure());
+      assertEquals(cameras * perCamera, got.size(), "every event delivered: " + got.keySet());
+      assertTrue(metricsB.deliveredTotal() > 0, "the second instance took partitions over");
+      assertEquals(0, metricsA.deadLetteredTotal() + metricsB.deadLetteredTotal());
+      for (var e : order.entrySet()) {
+        List<Long> sorted = new ArrayList<>(e.getValue());
+        sorted.sort(null);
+        assertEquals(sorted, e.getValue(), e.getKey() + ": first deliveries in order");
+      }
+      int duplicates = got.values().stream().mapToInt(x -> x.get() - 1).sum();
+      System.out.println(
+          "AlertForwarderTest scale-out: delivered "
+              + got.size()
+              + ", duplicates "
+              + duplicates
+              + ", by A "
+              + metricsA.deliveredTotal()
+              + ", by B "
+              + metricsB.deliveredTotal()
+              + ", failed attempts "
+              + (metricsA.failedAttemptsTotal() + metricsB.failedAttemptsTotal()));
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
   private static String reason(ConsumerRecord<String, byte[]> letter) {
     return FrameHeaders.getString(letter.headers(), DeadLetterHeaders.REASON);
   }
