@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -91,8 +93,7 @@ public final class AlertForwarder implements Runnable, AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private final Set<TopicPartition> revoked = new HashSet<>();
-  private final java.util.concurrent.CountDownLatch stopped =
-      new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
   private boolean holding;
   private long lastCommit = System.nanoTime();
@@ -406,9 +407,7 @@ public final class AlertForwarder implements Runnable, AutoCloseable {
   public void close() {
     stopping.set(true);
     try {
-      stopped.await(
-          settings.requestTimeout().toMillis() + 10_000,
-          java.util.concurrent.TimeUnit.MILLISECONDS);
+      stopped.await(settings.requestTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What the {@code alert} role forwards and how.
@@ -66,7 +67,7 @@ public record AlertSettings(
     if (rateLimitMs < 0) {
       throw new IllegalArgumentException("alert rate limit must be >= 0 ms, got " + rateLimitMs);
     }
-    new Backoff(backoffInitial, backoffMax, java.util.concurrent.ThreadLocalRandom.current());
+    new Backoff(backoffInitial, backoffMax, ThreadLocalRandom.current());
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("alert request timeout must be positive");
     }
