@@ -418,6 +418,11 @@ public final class AlertForwarder implements Runnable, AutoCloseable {
     stopping.set(true);
   }
 
+  /** Whether {@link #run()} has finished (committed, left the group, closed its clients). */
+  public boolean isStopped() {
+    return stopped.getCount() == 0;
+  }
+
   /** Waits until {@link #run()} has returned. */
   public void awaitStopped() throws InterruptedException {
     stopped.await();

@@ -150,7 +150,9 @@ class AlertForwarderTest {
       } finally {
         forwarder.close();
       }
-      assertFalse(worker.isAlive(), "close() waits for the forwarder to stop");
+      assertTrue(forwarder.isStopped(), "close() waits for the forwarder to stop");
+      worker.join(5_000);
+      assertFalse(worker.isAlive());
       assertTrue(forwarder.failure().isEmpty(), "no failure: " + forwarder.failure());
 
       assertEquals(
