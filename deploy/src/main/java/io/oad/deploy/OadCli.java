@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       ExtractCommand.class,
       DetectCommand.class,
+      AlertCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       PredictCommand.class,

@@ -67,6 +67,17 @@ final class RoleProcess {
     process.destroyForcibly().waitFor();
   }
 
+  /**
+   * SIGTERM: shutdown hooks run (a graceful stop). Waits up to {@code seconds} for the JVM to end;
+   * returns its exit code, or -1 when it still runs.
+   */
+  int terminate(long seconds) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)
+        ? process.exitValue()
+        : -1;
+  }
+
   /** The process output so far (for assertion messages). */
   String log() {
     try {

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * and the bench all read through it. Records are decoded with the wire contract; a record that does
  * not decode is counted, reported to the listener and skipped, it never stops the reader.
  *
+ * <p>The {@code alert} role ({@link io.oad.service.alert.AlertForwarder}) reads {@code oad.events}
+ * with a consumer of its own instead: it needs a lasting consumer group and commits each event's
+ * offset only after the event was delivered, which this reader does not do.
+ *
  * <p>Where it starts: at the earliest or the latest records with a consumer group of its own (no
  * offsets committed), or, with {@link Options#tail}, without any group: every partition is
  * assigned, read from a few records before its end, and partitions added later are picked up.

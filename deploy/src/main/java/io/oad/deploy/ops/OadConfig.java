@@ -31,9 +31,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * one properties file, overridden by {@code OAD_*} environment variables ({@code
  * OAD_BOOTSTRAP_SERVERS} → {@code bootstrap.servers}: drop {@code OAD_}, lower-case, {@code _} →
  * {@code .}). Each role's own keys carry its name: {@code ingest.*}, {@code extract.*}, {@code
- * detect.*} (the detect role's step timing, event rules, batching and topics are the {@link
- * DetectConfig} keys, all spelled {@code detect.*}). Keys under {@code kafka.} are Kafka client
- * settings passed through to the role's clients (SASL/SSL included), validated against the
+ * detect.*}, {@code alert.*} (the detect role's step timing, event rules, batching and topics are
+ * the {@link DetectConfig} keys, all spelled {@code detect.*}). Keys under {@code kafka.} are Kafka
+ * client settings passed through to the role's clients (SASL/SSL included), validated against the
  * consumer, producer, admin and streams definitions. Every bad key is refused with a {@link
  * ConfigException} that names it and where it came from.
  */
@@ -97,6 +97,49 @@ public final class OadConfig extends AbstractConfig {
       "Decoded pixels one batch may hold; a frame that would exceed it waits for the next batch;"
           + " unset = the extractor's default (16 x 1280x720).";
 
+  public static final String ALERT_WEBHOOK_URL_CONFIG = "alert.webhook.url";
+  private static final String ALERT_WEBHOOK_URL_DOC =
+      "Where the alert role POSTs events (http or https URL); unset = the alert command's --webhook.";
+
+  public static final String ALERT_WEBHOOK_AUTHORIZATION_CONFIG = "alert.webhook.authorization";
+  private static final String ALERT_WEBHOOK_AUTHORIZATION_DOC =
+      "Value of the Authorization header of the alert role's POSTs (e.g. 'Bearer abc'), a secret;"
+          + " unset = no such header.";
+
+  public static final String ALERT_GROUP_ID_CONFIG = "alert.group.id";
+  private static final String ALERT_GROUP_ID_DOC =
+      "Consumer group of the alert role on oad.events; unset = the alert command's default"
+          + " (oad-alert).";
+
+  public static final String ALERT_TYPES_CONFIG = "alert.types";
+  private static final String ALERT_TYPES_DOC =
+      "Comma-separated event types the alert role forwards; unset = the alert command's default"
+          + " (ACTION_STARTED,ACTION_ANTICIPATED,CAMERA_OFFLINE).";
+
+  public static final String ALERT_MAX_ATTEMPTS_CONFIG = "alert.max.attempts";
+  private static final String ALERT_MAX_ATTEMPTS_DOC =
+      "POST attempts of one event before it is dead-lettered; unset = the alert command's default"
+          + " (5).";
+
+  public static final String ALERT_RATE_LIMIT_MS_CONFIG = "alert.rate.limit.ms";
+  private static final String ALERT_RATE_LIMIT_MS_DOC =
+      "At most one alert per camera, event type and action within this many ms of event time; the"
+          + " others are counted in oad_alert_suppressed_total; 0 = off; unset = the alert command's"
+          + " default (60000).";
+
+  public static final String ALERT_BACKOFF_INITIAL_MS_CONFIG = "alert.backoff.initial.ms";
+  private static final String ALERT_BACKOFF_INITIAL_MS_DOC =
+      "Delay after the first failed POST, doubled per attempt with jitter; unset = 500.";
+
+  public static final String ALERT_BACKOFF_MAX_MS_CONFIG = "alert.backoff.max.ms";
+  private static final String ALERT_BACKOFF_MAX_MS_DOC =
+      "Largest delay between POST attempts (a longer Retry-After is still honoured, up to 10"
+          + " minutes); unset = 30000.";
+
+  public static final String ALERT_REQUEST_TIMEOUT_MS_CONFIG = "alert.request.timeout.ms";
+  private static final String ALERT_REQUEST_TIMEOUT_MS_DOC =
+      "Time allowed for one POST (connect and answer); unset = 10000.";
+
   public static final String DETECT_APPLICATION_ID_CONFIG = "detect.application.id";
   private static final String DETECT_APPLICATION_ID_DOC =
       "Kafka Streams application id of the detector; unset = the detect command's default.";
@@ -118,7 +161,7 @@ public final class OadConfig extends AbstractConfig {
   static final Set<String> LAUNCHER_ENV = Set.of("OAD_REBUILD", "OAD_JAVA_OPTS", "OAD_CACHE_DIR");
 
   private static final List<String> SECRET_WORDS =
-      List.of("password", "secret", "jaas", "token", "key");
+      List.of("password", "secret", "jaas", "token", "key", "authorization");
   static final String MASK = "******";
 
   /** Prefixes that route a Kafka setting to one client (consumer, producer, admin, topics). */
@@ -211,6 +254,88 @@ public final class OadConfig extends AbstractConfig {
               nullOrAtLeast(1),
               Importance.LOW,
               EXTRACT_MAX_BATCH_PIXELS_DOC)
+          .define(
+              ALERT_WEBHOOK_URL_CONFIG,
+              Type.STRING,
+              null,
+              ConfigDef.LambdaValidator.with(
+                  (name, value) -> {
+                    if (value != null) {
+                      try {
+                        io.oad.service.alert.AlertSettings.parseWebhook((String) value);
+                      } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                      }
+                    }
+                  },
+                  () -> "an http or https URL, or unset"),
+              Importance.MEDIUM,
+              ALERT_WEBHOOK_URL_DOC)
+          .define(
+              ALERT_WEBHOOK_AUTHORIZATION_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              ALERT_WEBHOOK_AUTHORIZATION_DOC)
+          .define(
+              ALERT_GROUP_ID_CONFIG,
+              Type.STRING,
+              null,
+              nullOrNonEmpty(),
+              Importance.MEDIUM,
+              ALERT_GROUP_ID_DOC)
+          .define(
+              ALERT_TYPES_CONFIG,
+              Type.STRING,
+              null,
+              ConfigDef.LambdaValidator.with(
+                  (name, value) -> {
+                    if (value != null) {
+                      try {
+                        io.oad.service.alert.AlertSettings.parseTypes((String) value);
+                      } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                      }
+                    }
+                  },
+                  () -> "comma-separated event types, or unset"),
+              Importance.MEDIUM,
+              ALERT_TYPES_DOC)
+          .define(
+              ALERT_MAX_ATTEMPTS_CONFIG,
+              Type.INT,
+              null,
+              nullOrAtLeast(1),
+              Importance.MEDIUM,
+              ALERT_MAX_ATTEMPTS_DOC)
+          .define(
+              ALERT_RATE_LIMIT_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(0),
+              Importance.MEDIUM,
+              ALERT_RATE_LIMIT_MS_DOC)
+          .define(
+              ALERT_BACKOFF_INITIAL_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              ALERT_BACKOFF_INITIAL_MS_DOC)
+          .define(
+              ALERT_BACKOFF_MAX_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              ALERT_BACKOFF_MAX_MS_DOC)
+          .define(
+              ALERT_REQUEST_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              null,
+              nullOrAtLeast(1),
+              Importance.LOW,
+              ALERT_REQUEST_TIMEOUT_MS_DOC)
           .define(
               DETECT_APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -308,7 +433,10 @@ public final class OadConfig extends AbstractConfig {
     return envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
   }
 
-  /** Whether a key's value is a secret: its name contains password, secret, jaas, token or key. */
+  /**
+   * Whether a key's value is a secret: its name contains password, secret, jaas, token, key or
+   * authorization.
+   */
   public static boolean isSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_WORDS.stream().anyMatch(lower::contains);
@@ -378,6 +506,54 @@ public final class OadConfig extends AbstractConfig {
       builder.optMaxBatchPixels(batch);
     }
     return builder;
+  }
+
+  /** The alert role's webhook URL, or {@code null} for the command's --webhook. */
+  public String alertWebhookUrl() {
+    return getString(ALERT_WEBHOOK_URL_CONFIG);
+  }
+
+  /** The alert role's Authorization header value, or {@code null} for none. */
+  public String alertWebhookAuthorization() {
+    org.apache.kafka.common.config.types.Password p =
+        getPassword(ALERT_WEBHOOK_AUTHORIZATION_CONFIG);
+    return p == null || p.value().isBlank() ? null : p.value();
+  }
+
+  /** The alert role's consumer group, or {@code null} for the command's default. */
+  public String alertGroupId() {
+    return getString(ALERT_GROUP_ID_CONFIG);
+  }
+
+  /** The event types the alert role forwards, or {@code null} for the command's default. */
+  public java.util.Set<io.oad.contract.ActionEvent.Type> alertTypes() {
+    String types = getString(ALERT_TYPES_CONFIG);
+    return types == null ? null : io.oad.service.alert.AlertSettings.parseTypes(types);
+  }
+
+  /** POST attempts before dead-lettering, or {@code null} for the command's default. */
+  public Integer alertMaxAttempts() {
+    return getInt(ALERT_MAX_ATTEMPTS_CONFIG);
+  }
+
+  /** The alert rate limit in ms (0 = off), or {@code null} for the command's default. */
+  public Long alertRateLimitMs() {
+    return getLong(ALERT_RATE_LIMIT_MS_CONFIG);
+  }
+
+  /** The first retry delay in ms, or {@code null} for the default. */
+  public Long alertBackoffInitialMs() {
+    return getLong(ALERT_BACKOFF_INITIAL_MS_CONFIG);
+  }
+
+  /** The largest retry delay in ms, or {@code null} for the default. */
+  public Long alertBackoffMaxMs() {
+    return getLong(ALERT_BACKOFF_MAX_MS_CONFIG);
+  }
+
+  /** The time allowed for one POST in ms, or {@code null} for the default. */
+  public Long alertRequestTimeoutMs() {
+    return getLong(ALERT_REQUEST_TIMEOUT_MS_CONFIG);
   }
 
   /** The detector's application id, or {@code null} for the command's default. */
@@ -455,7 +631,11 @@ public final class OadConfig extends AbstractConfig {
             lines.add(
                 key
                     + "="
-                    + (isSecret(key) ? MASK : value)
+                    + (isSecret(key)
+                        ? MASK
+                        : key.equals(ALERT_WEBHOOK_URL_CONFIG) && get(key) != null
+                            ? io.oad.service.alert.AlertSettings.redact(value)
+                            : value)
                     + "  # "
                     + sources.getOrDefault(key, "default")));
     return lines;
@@ -551,6 +731,16 @@ public final class OadConfig extends AbstractConfig {
           }
         },
         () -> "[" + min + ",...] or unset");
+  }
+
+  private static ConfigDef.Validator nullOrNonEmpty() {
+    return ConfigDef.LambdaValidator.with(
+        (name, value) -> {
+          if (value != null && ((String) value).isBlank()) {
+            throw new ConfigException(name, value, "must not be empty");
+          }
+        },
+        () -> "non-empty or unset");
   }
 
   private static ConfigDef.ConfigKey findKafkaKey(String name) {

@@ -18,7 +18,7 @@ class RoleConfigWiringTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"extract", "detect", "ingest"})
+  @ValueSource(strings = {"extract", "detect", "ingest", "alert"})
   void shouldRefuseABadKeyAtStartNamingIt(String role) throws Exception {
     Path file = dir.resolve("oad.properties");
     Files.writeString(file, "kafka.sasl.mechanizm=PLAIN\n");
@@ -42,7 +42,7 @@ class RoleConfigWiringTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "extract", "detect", "ingest"})
+  @ValueSource(strings = {"demo", "extract", "detect", "ingest", "alert"})
   void shouldBindTheHttpEndpointsToLoopbackUnlessToldOtherwise(String role) {
     picocli.CommandLine cli = new picocli.CommandLine(OadCli.class).getSubcommands().get(role);
     assertEquals(
