@@ -7,6 +7,8 @@ import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -28,7 +30,9 @@ import org.apache.kafka.common.header.Headers;
  * before the pixels, so frames announcing absurd sizes or more pixels than the bound (decompression
  * bombs) are refused without allocating them, and large frames are decoded subsampled (see {@link
  * #subsampling}), so that the heap a frame costs is bounded. Decoder warnings (a truncated JPEG is
- * otherwise returned half-grey) count as corruption.
+ * otherwise returned half-grey) count as corruption. A JPEG whose only defect is a missing final
+ * end-of-image marker (what splitting an MJPEG stream at that marker leaves, e.g. {@code kcat -D
+ * '\xff\xd9'}) is decoded as if it had one.
  *
  * <p>Not thread-safe: it keeps one {@link ImageReader} per format; use one decoder per thread.
  */
@@ -41,6 +45,8 @@ public final class FrameDecoder implements AutoCloseable {
 
   /** Default most pixels a frame is decoded to: 1280 x 720. */
   public static final long DEFAULT_MAX_DECODED_PIXELS = 1280L * 720;
+
+  private static final byte[] END_OF_IMAGE = {(byte) 0xFF, (byte) 0xD9};
 
   private final Map<ImageProbe.Format, ImageReader> readers =
       new EnumMap<>(ImageProbe.Format.class);
@@ -234,7 +240,13 @@ public final class FrameDecoder implements AutoCloseable {
     ImageReader reader = reader(probe.format());
     String what = probe.format().name();
     warnings.clear();
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(value))) {
+    InputStream bytes = new ByteArrayInputStream(value);
+    if (probe.format() == ImageProbe.Format.JPEG && !endsWithEndOfImage(value)) {
+      // a stream of JPEGs split at the EOI marker (kcat -D '\xff\xd9') loses that marker; the
+      // image data before it is complete. Truncated data still makes the decoder warn: refused.
+      bytes = new SequenceInputStream(bytes, new ByteArrayInputStream(END_OF_IMAGE));
+    }
+    try (ImageInputStream in = new MemoryCacheImageInputStream(bytes)) {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener(warningListener);
       // only the image header is parsed here, no pixels yet
@@ -272,6 +284,11 @@ public final class FrameDecoder implements AutoCloseable {
       reader.removeIIOReadWarningListener(warningListener);
       reader.setInput(null);
     }
+  }
+
+  private static boolean endsWithEndOfImage(byte[] jpeg) {
+    int n = jpeg.length;
+    return n >= 2 && jpeg[n - 2] == END_OF_IMAGE[0] && jpeg[n - 1] == END_OF_IMAGE[1];
   }
 
   private ImageReader reader(ImageProbe.Format format) {

@@ -93,6 +93,17 @@ class FrameDecoderTest {
   }
 
   @Test
+  void shouldDecodeAJpegThatOnlyLacksItsEndOfImageMarker() throws BadFrameException {
+    // what kcat -D '\xff\xd9' makes of an MJPEG stream (ffmpeg -f image2pipe): EOI cut off
+    byte[] noEoi = Arrays.copyOf(GOOD, GOOD.length - 2);
+    BufferedImage image = decoder.decode(noEoi, null);
+    BufferedImage reference = decoder.decode(GOOD, null);
+    assertEquals(reference.getRGB(20, 20), image.getRGB(20, 20));
+    // but a JPEG cut inside its image data is still refused
+    refused(Reason.CORRUPT, Arrays.copyOf(GOOD, GOOD.length - 40), null);
+  }
+
+  @Test
   void shouldDecodeAPngBySniffingWithOrWithoutItsContentType() throws BadFrameException {
     BufferedImage scene = TestFrames.scene(80, 60, 4);
     byte[] png = TestFrames.png(scene);
