@@ -32,7 +32,12 @@ import org.apache.kafka.common.header.Headers;
  * CaptureTimes}, or a content type other than {@value #JPEG}, {@value #PNG} or {@value
  * #OCTET_STREAM} (or naming the other of the two formats) gets the frame dead-lettered. Values that
  * are neither JPEG nor PNG (GIF, BMP, WebP, TIFF, HEIF/AVIF, JPEG 2000, JPEG XL, raw pixels, ...)
- * are dead-lettered with reason {@code unsupported-image}, naming the format when it is recognised.
+ * are dead-lettered with reason {@code unsupported-image}, naming the format when it is recognised
+ * (e.g. {@code unsupported-image: GIF (only JPEG and PNG)}). A JPEG whose only defect is a missing
+ * final end-of-image marker is accepted: that is what cutting an MJPEG stream at that marker leaves
+ * ({@code ffmpeg -f image2pipe -c:v mjpeg - | kcat -P -D '\xff\xd9' ...}). Images with more pixels
+ * than the extractor's bound, by their own header, are refused before decoding ({@code
+ * too-many-pixels}), PNG as JPEG.
  */
 public final class FrameHeaders {
   /**
