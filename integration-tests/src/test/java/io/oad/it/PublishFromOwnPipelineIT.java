@@ -66,10 +66,14 @@ import org.junit.jupiter.api.io.TempDir;
  * per 250 ms of capture time, counted from the camera's first frame, on the step's first frame, so
  * predictions are aligned by step index: step k of every camera covers the same quarter second of
  * the clips and, given the same capture times, the same frame. A frame that falls exactly on a step
- * boundary (every 5th: 1 s, 2 s, ...) lands in the step before when kcat sends it a millisecond
- * early, which then shifts that one step's frame by 200 ms; that, and any trailing step lost that
- * way, counts as a disagreement. The top action must agree on at least 95% of the ingest camera's
- * steps (those of the frames both sample: FFmpeg's last frame may be one fewer).
+ * boundary (every 5th: 1 s, 2 s, ...) lands in the step before when its capture time is a
+ * millisecond early, which shifts that one step's frame by 200 ms, and a frame 50 ms late or early
+ * can do the same to others; that, and a step left without a frame that way, counts as a
+ * disagreement. Hence the capture time the kcat and Python publishers set (kcat's start-up jitter
+ * gave 92 to 97% with its sending time). The top action must agree on at least 95% of the ingest
+ * camera's steps (those of the frames both sample: FFmpeg's last frame may be one fewer), and on
+ * 90% for cam-ffmpeg, whose capture times are kcat's sending times (98% measured; 88 to 97% before
+ * FFmpeg flushed each frame at once).
  */
 @Tag("integration")
 class PublishFromOwnPipelineIT {
@@ -91,7 +95,7 @@ class PublishFromOwnPipelineIT {
    * For cam-ffmpeg, whose capture times are kcat's sending times: on a loaded machine a frame sent
    * 50 ms late or early can land in a neighbouring step (see the class comment).
    */
-  private static final double MIN_AGREEMENT_SENDING_TIME = 0.80;
+  private static final double MIN_AGREEMENT_SENDING_TIME = 0.90;
 
   /** The clips' rate. */
   private static final int CLIP_FPS = 25;
