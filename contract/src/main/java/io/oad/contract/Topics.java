@@ -7,7 +7,11 @@ import java.util.List;
  * satisfy the {@link CameraIds} rule; capture times follow the {@link CaptureTimes} rule.
  */
 public final class Topics {
-  /** JPEG frames; record timestamp = capture time; headers from {@link FrameHeaders}. */
+  /**
+   * Frames: key = camera id, value = a JPEG or PNG image; capture time = the {@link
+   * FrameHeaders#CAPTURE_TIME} header or else the record timestamp; every {@link FrameHeaders}
+   * header optional.
+   */
   public static final String FRAMES = "oad.frames";
 
   /** Per-frame embeddings, value encoded by {@link EmbeddingSerde}. */

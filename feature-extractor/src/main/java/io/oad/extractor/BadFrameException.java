@@ -15,18 +15,25 @@ public final class BadFrameException extends Exception {
     MISSING_KEY("missing-key"),
     /** The record value is null or has no bytes. */
     EMPTY("empty"),
-    /** A required header is absent or not a valid number. */
-    BAD_HEADER("bad-header"),
-    /** The value is not a JPEG (wrong magic bytes or content type). */
-    NOT_JPEG("not-jpeg"),
     /**
-     * Width or height (in the headers or the JPEG itself) is not in 1..{@value
+     * A header is present but not a valid number, a negative sequence, or a content type naming the
+     * other accepted format than the value's; or the record has no timestamp and no capture-time
+     * header.
+     */
+    BAD_HEADER("bad-header"),
+    /**
+     * The value is neither a JPEG nor a PNG (by its first bytes, e.g. GIF, BMP, WebP, TIFF, HEIF,
+     * AVIF, JPEG 2000, JPEG XL), or the content type names another format.
+     */
+    UNSUPPORTED_IMAGE("unsupported-image"),
+    /**
+     * Width or height (in the headers or the image itself) is not in 1..{@value
      * FrameDecoder#MAX_SIDE}.
      */
     ABSURD_DIMENSIONS("absurd-dimensions"),
-    /** The JPEG's size differs from the size the headers announce. */
+    /** The image's size differs from the size the headers announce. */
     DIMENSION_MISMATCH("dimension-mismatch"),
-    /** The JPEG starts correctly but cannot be decoded completely. */
+    /** The JPEG or PNG starts correctly but cannot be decoded completely. */
     CORRUPT("corrupt"),
     /** The backbone failed on this frame alone or produced a vector the contract refuses. */
     EMBEDDING_FAILED("embedding-failed"),
@@ -48,7 +55,7 @@ public final class BadFrameException extends Exception {
       this.code = code;
     }
 
-    /** The stable short code, e.g. {@code not-jpeg}. */
+    /** The stable short code, e.g. {@code unsupported-image}. */
     public String code() {
       return code;
     }

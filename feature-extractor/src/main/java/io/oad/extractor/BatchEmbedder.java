@@ -11,10 +11,13 @@ import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the backbone {@linkplain Backbone#usesPreviousFrame() uses previous frames}, each frame
  * is paired with its camera's previous decoded frame by {@link PreviousFrames} (only when the
- * sequence numbers are consecutive), across batches.
+ * sequence numbers are consecutive), across batches. A frame without a sequence header is numbered
+ * by its offset and paired with its camera's previous record on the partition, when this embedder
+ * has seen every record of the partition since that one (no rewind, skip or dropped frame between).
  */
 final class BatchEmbedder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchEmbedder.class);
@@ -41,6 +46,8 @@ final class BatchEmbedder implements AutoCloseable {
   private final FrameDecoder decoder;
   private final EmbeddingSerde serde = new EmbeddingSerde();
   private final PreviousFrames previousFrames;
+  // per partition: first and last offset of the run of consecutive records seen
+  private final Map<TopicPartition, long[]> runs = new HashMap<>();
 
   /** With the default bounds of {@link ExtractorConfig} and the system clock. */
   BatchEmbedder(
@@ -127,13 +134,36 @@ final class BatchEmbedder implements AutoCloseable {
    * (0 when they announce none: such a frame is refused before decoding).
    */
   long decodedPixels(ConsumerRecord<String, byte[]> record) {
+    return decoder.decodedPixels(record.value(), record.headers());
+  }
+
+  /**
+   * The capture time of a frame record: its {@link FrameHeaders#CAPTURE_TIME} header when present,
+   * else its timestamp; -1 when it has neither or the header is not a number.
+   */
+  static long captureTime(ConsumerRecord<String, byte[]> record) {
     try {
-      return decoder.decodedPixels(
-          FrameHeaders.getLong(record.headers(), FrameHeaders.WIDTH),
-          FrameHeaders.getLong(record.headers(), FrameHeaders.HEIGHT));
-    } catch (RuntimeException e) {
-      return 0;
+      Long header = FrameHeaders.getOptionalLong(record.headers(), FrameHeaders.CAPTURE_TIME);
+      return header != null ? header : record.timestamp();
+    } catch (ContractException e) {
+      return -1;
     }
+  }
+
+  /**
+   * The first offset of {@code record}'s partition from which this embedder has seen every record
+   * up to {@code record} (consecutive offsets; a rewind, a skip or a gap starts anew).
+   */
+  private long contiguousFrom(ConsumerRecord<String, byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    long[] run = runs.get(partition);
+    if (run == null || record.offset() != run[1] + 1) {
+      run = new long[] {record.offset(), record.offset()};
+      runs.put(partition, run);
+    } else {
+      run[1] = record.offset();
+    }
+    return run[0];
   }
 
   Output process(List<ConsumerRecord<String, byte[]>> batch) {
@@ -148,22 +178,38 @@ final class BatchEmbedder implements AutoCloseable {
     int n = batch.size();
     FrameInput[] images = new FrameInput[n];
     long[] sequences = new long[n];
+    long[] captureTimes = new long[n];
     BadFrameException[] failures = new BadFrameException[n];
     List<Integer> good = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ConsumerRecord<String, byte[]> record = batch.get(i);
       long start = System.nanoTime();
+      long contiguousFrom = contiguousFrom(record);
       try {
-        checkEnvelope(record);
+        captureTimes[i] = checkEnvelope(record);
         BufferedImage image = decoder.decode(record.value(), record.headers());
-        sequences[i] = FrameDecoder.sequence(record.headers());
-        images[i] =
-            previousFrames == null
-                ? FrameInput.of(image)
-                : previousFrames.next(record.key(), sequences[i], image);
+        // decode checked the header when present; without it, the offset numbers the frame
+        Long sequence = FrameHeaders.getOptionalLong(record.headers(), FrameHeaders.SEQUENCE);
+        sequences[i] = sequence != null ? sequence : record.offset();
+        if (previousFrames == null) {
+          images[i] = FrameInput.of(image);
+        } else if (sequence != null) {
+          images[i] = previousFrames.next(record.key(), sequences[i], image);
+        } else {
+          images[i] =
+              previousFrames.next(
+                  record.key(), record.partition(), record.offset(), contiguousFrom, image);
+        }
         good.add(i);
-      } catch (BadFrameException e) {
-        failures[i] = e;
+      } catch (BadFrameException | ContractException e) {
+        failures[i] =
+            e instanceof BadFrameException bad
+                ? bad
+                : new BadFrameException(Reason.BAD_HEADER, e.getMessage(), e);
+        if (previousFrames != null && record.key() != null) {
+          // the camera's next frame must not be paired across this one
+          previousFrames.forget(record.key());
+        }
       }
       metrics.decoded(System.nanoTime() - start);
     }
@@ -196,12 +242,12 @@ final class BatchEmbedder implements AutoCloseable {
       if (failures[i] == null) {
         try {
           Embedding embedding =
-              new Embedding(sequences[i], record.timestamp(), backbone.id(), vectors[i]);
+              new Embedding(sequences[i], captureTimes[i], backbone.id(), vectors[i]);
           out.add(
               new ProducerRecord<>(
                   embeddingsTopic,
                   null,
-                  record.timestamp(),
+                  captureTimes[i],
                   record.key(),
                   serde.serialize(embeddingsTopic, embedding)));
           embeddings++;
@@ -223,7 +269,8 @@ final class BatchEmbedder implements AutoCloseable {
     return new Output(out, embeddings, reasons, sources);
   }
 
-  private void checkEnvelope(ConsumerRecord<String, byte[]> record) throws BadFrameException {
+  /** Checks the key and the capture time; returns the capture time. */
+  private long checkEnvelope(ConsumerRecord<String, byte[]> record) throws BadFrameException {
     if (record.key() == null || record.key().isEmpty()) {
       throw new BadFrameException(Reason.MISSING_KEY, "record has no camera id key");
     }
@@ -231,13 +278,21 @@ final class BatchEmbedder implements AutoCloseable {
     if (badId != null) {
       throw new BadFrameException(Reason.BAD_CAMERA_ID, badId);
     }
-    if (record.timestamp() < 0) {
+    Long header;
+    try {
+      header = FrameHeaders.getOptionalLong(record.headers(), FrameHeaders.CAPTURE_TIME);
+    } catch (ContractException e) {
+      throw new BadFrameException(Reason.BAD_HEADER, e.getMessage(), e);
+    }
+    if (header == null && record.timestamp() < 0) {
       throw new BadFrameException(Reason.BAD_HEADER, "record has no capture timestamp");
     }
-    String badTime = CaptureTimes.violation(record.timestamp(), clock.millis(), maxCaptureAheadMs);
+    long captureMs = header != null ? header : record.timestamp();
+    String badTime = CaptureTimes.violation(captureMs, clock.millis(), maxCaptureAheadMs);
     if (badTime != null) {
       throw new BadFrameException(Reason.BAD_CAPTURE_TIME, badTime);
     }
+    return captureMs;
   }
 
   /** Embeds the images at {@code good}; fills {@code failures} for those that cannot be. */

@@ -346,12 +346,12 @@ public final class ExtractorService implements Runnable, AutoCloseable {
    */
   private String dropReason(ConsumerRecord<String, byte[]> record, long nowMs) {
     String camera = record.key();
+    long captureMs = BatchEmbedder.captureTime(record);
     if (!CameraIds.isValid(camera)
-        || CaptureTimes.violation(record.timestamp(), nowMs, config.maxCaptureAhead().toMillis())
-            != null) {
+        || CaptureTimes.violation(captureMs, nowMs, config.maxCaptureAhead().toMillis()) != null) {
       return null;
     }
-    long lag = CaptureTimes.minus(nowMs, record.timestamp());
+    long lag = CaptureTimes.minus(nowMs, captureMs);
     metrics.frameLag(Math.max(0, lag));
     if (!config.dropsLaggingFrames() || lag <= config.maxLag().toMillis()) {
       if (!laggingFrames.isEmpty()) {

@@ -7,9 +7,14 @@ import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -20,12 +25,16 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns the value and headers of one {@code oad.frames} record into an image, or says precisely why
- * it cannot. The JPEG header is read before the pixels, so frames announcing absurd sizes or more
- * pixels than the bound (decompression bombs) are refused without allocating them, and large frames
- * are decoded subsampled (see {@link #subsampling}), so that the heap a frame costs is bounded.
- * Decoder warnings (a truncated JPEG is otherwise returned half-grey) count as corruption.
+ * it cannot. The value is a JPEG or a PNG, recognised by its first bytes ({@link ImageProbe}); the
+ * headers are optional ({@link FrameHeaders}). The image's own header (JPEG SOF, PNG IHDR) is read
+ * before the pixels, so frames announcing absurd sizes or more pixels than the bound (decompression
+ * bombs) are refused without allocating them, and large frames are decoded subsampled (see {@link
+ * #subsampling}), so that the heap a frame costs is bounded. Decoder warnings (a truncated JPEG is
+ * otherwise returned half-grey) count as corruption. A JPEG whose only defect is a missing final
+ * end-of-image marker (what splitting an MJPEG stream at that marker leaves, e.g. {@code kcat -D
+ * '\xff\xd9'}) is decoded as if it had one.
  *
- * <p>Not thread-safe: it keeps one {@link ImageReader}; use one decoder per thread.
+ * <p>Not thread-safe: it keeps one {@link ImageReader} per format; use one decoder per thread.
  */
 public final class FrameDecoder implements AutoCloseable {
   /** Largest accepted width or height in pixels. */
@@ -37,7 +46,10 @@ public final class FrameDecoder implements AutoCloseable {
   /** Default most pixels a frame is decoded to: 1280 x 720. */
   public static final long DEFAULT_MAX_DECODED_PIXELS = 1280L * 720;
 
-  private final ImageReader reader;
+  private static final byte[] END_OF_IMAGE = {(byte) 0xFF, (byte) 0xD9};
+
+  private final Map<ImageProbe.Format, ImageReader> readers =
+      new EnumMap<>(ImageProbe.Format.class);
   private final List<String> warnings = new ArrayList<>();
   private final IIOReadWarningListener warningListener = (source, warning) -> warnings.add(warning);
 
@@ -54,9 +66,9 @@ public final class FrameDecoder implements AutoCloseable {
   }
 
   /**
-   * Creates a decoder with its own JPEG reader.
+   * Creates a decoder with its own image readers.
    *
-   * @param maxPixels frames with more pixels (as announced by the headers or the JPEG itself) are
+   * @param maxPixels frames with more pixels (as announced by the headers or the image itself) are
    *     refused before any pixel is decoded
    * @param maxDecodedPixels frames with more pixels are decoded subsampled by the smallest integer
    *     factor that brings them within this bound ...
@@ -71,11 +83,7 @@ public final class FrameDecoder implements AutoCloseable {
     this.maxPixels = maxPixels;
     this.maxDecodedPixels = maxDecodedPixels;
     this.minimumSize = minimumSize == null ? null : new Dimension(minimumSize);
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-    if (!readers.hasNext()) {
-      throw new IllegalStateException("this JVM has no ImageIO JPEG reader");
-    }
-    reader = readers.next();
+    reader(ImageProbe.Format.JPEG); // fails fast on a JVM without one
   }
 
   /**
@@ -122,84 +130,177 @@ public final class FrameDecoder implements AutoCloseable {
   }
 
   /**
-   * Decodes one frame.
+   * Decodes one frame. Only the value is required; each header that is present is checked ({@link
+   * FrameHeaders}): the size is read from the image's own header and must match the size headers
+   * when they are sent.
    *
-   * @param jpeg the record value
-   * @param headers the record headers ({@link FrameHeaders})
-   * @return the decoded image: of the announced size, or (for a frame above the decoded-pixel
-   *     bound) that size divided by the {@link #subsampling} factor, rounded up
+   * @param value the record value: a JPEG or PNG image
+   * @param headers the record headers ({@link FrameHeaders}), possibly none
+   * @return the decoded image: of its own size, or (for a frame above the decoded-pixel bound) that
+   *     size divided by the {@link #subsampling} factor, rounded up
    * @throws BadFrameException naming the first broken rule
    */
-  public BufferedImage decode(byte[] jpeg, Headers headers) throws BadFrameException {
-    if (jpeg == null || jpeg.length == 0) {
+  public BufferedImage decode(byte[] value, Headers headers) throws BadFrameException {
+    if (value == null || value.length == 0) {
       throw new BadFrameException(Reason.EMPTY, "record value is empty");
     }
-    long sequence = header(headers, FrameHeaders.SEQUENCE);
-    if (sequence < 0) {
+    Long sequence = optionalHeader(headers, FrameHeaders.SEQUENCE);
+    if (sequence != null && sequence < 0) {
       throw new BadFrameException(Reason.BAD_HEADER, "negative sequence " + sequence);
     }
-    long width = header(headers, FrameHeaders.WIDTH);
-    long height = header(headers, FrameHeaders.HEIGHT);
-    checkSides("header", width, height);
-    checkPixels("header", width, height);
+    Long width = optionalHeader(headers, FrameHeaders.WIDTH);
+    Long height = optionalHeader(headers, FrameHeaders.HEIGHT);
+    checkSides("header", width == null ? 1 : width, height == null ? 1 : height);
+    if (width != null && height != null) {
+      checkPixels("header", width, height);
+    }
+    ImageProbe.Format announced = announcedFormat(headers);
+    ImageProbe.Probe probe = ImageProbe.probe(value);
+    if (announced != null && announced != probe.format()) {
+      throw new BadFrameException(
+          Reason.BAD_HEADER,
+          "content type says "
+              + announced
+              + " but the value is a "
+              + probe.format()
+              + " (by its first bytes)");
+    }
+    String what = probe.format().name();
+    checkSides(what, probe.width(), probe.height());
+    checkPixels(what, probe.width(), probe.height());
+    if ((width != null && width != probe.width()) || (height != null && height != probe.height())) {
+      throw new BadFrameException(
+          Reason.DIMENSION_MISMATCH,
+          "headers announce "
+              + (width == null ? "?" : width)
+              + "x"
+              + (height == null ? "?" : height)
+              + " but the "
+              + what
+              + " is "
+              + probe.width()
+              + "x"
+              + probe.height());
+    }
+    return read(value, probe);
+  }
+
+  /**
+   * How many pixels this frame will be decoded to (see {@link #subsampling}), from the size its
+   * headers announce or, without them, the image's own header; 0 for a frame that is refused before
+   * decoding.
+   */
+  public long decodedPixels(byte[] value, Headers headers) {
+    try {
+      Long width = optionalHeader(headers, FrameHeaders.WIDTH);
+      Long height = optionalHeader(headers, FrameHeaders.HEIGHT);
+      if (width != null && height != null) {
+        return decodedPixels(width, height);
+      }
+      if (value == null || value.length == 0) {
+        return 0;
+      }
+      ImageProbe.Probe probe = ImageProbe.probe(value);
+      return decodedPixels(probe.width(), probe.height());
+    } catch (BadFrameException e) {
+      return 0;
+    }
+  }
+
+  /** The format a content-type header names, or null when absent or saying nothing. */
+  private static ImageProbe.Format announcedFormat(Headers headers) throws BadFrameException {
     String contentType = FrameHeaders.getString(headers, FrameHeaders.CONTENT_TYPE);
-    if (contentType != null && !FrameHeaders.JPEG.equals(contentType.trim())) {
-      throw new BadFrameException(Reason.NOT_JPEG, "content type is '" + contentType + "'");
+    if (contentType == null) {
+      return null;
     }
-    if (jpeg.length < 3
-        || (jpeg[0] & 0xFF) != 0xFF
-        || (jpeg[1] & 0xFF) != 0xD8
-        || (jpeg[2] & 0xFF) != 0xFF) {
-      throw new BadFrameException(Reason.NOT_JPEG, "value does not start with a JPEG SOI marker");
+    // parameters such as "; charset=..." say nothing about the format
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    switch (type) {
+      case FrameHeaders.JPEG:
+        return ImageProbe.Format.JPEG;
+      case FrameHeaders.PNG:
+        return ImageProbe.Format.PNG;
+      case FrameHeaders.OCTET_STREAM:
+      case "":
+        return null;
+      default:
+        throw new BadFrameException(
+            Reason.UNSUPPORTED_IMAGE,
+            "content type '"
+                + DeadLetters.cut(contentType, 100)
+                + "' (only "
+                + FrameHeaders.JPEG
+                + " and "
+                + FrameHeaders.PNG
+                + ")");
     }
-    return read(jpeg, width, height);
   }
 
-  /** The per-camera sequence header of a record that {@link #decode} accepted. */
-  public static long sequence(Headers headers) throws BadFrameException {
-    return header(headers, FrameHeaders.SEQUENCE);
-  }
-
-  private BufferedImage read(byte[] jpeg, long width, long height) throws BadFrameException {
+  private BufferedImage read(byte[] value, ImageProbe.Probe probe) throws BadFrameException {
+    ImageReader reader = reader(probe.format());
+    String what = probe.format().name();
     warnings.clear();
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+    InputStream bytes = new ByteArrayInputStream(value);
+    if (probe.format() == ImageProbe.Format.JPEG && !endsWithEndOfImage(value)) {
+      // a stream of JPEGs split at the EOI marker (kcat -D '\xff\xd9') loses that marker; the
+      // image data before it is complete. Truncated data still makes the decoder warn: refused.
+      bytes = new SequenceInputStream(bytes, new ByteArrayInputStream(END_OF_IMAGE));
+    }
+    try (ImageInputStream in = new MemoryCacheImageInputStream(bytes)) {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener(warningListener);
-      // only the JPEG header (SOF segment) is parsed here, no pixels yet
-      int jpegWidth = reader.getWidth(0);
-      int jpegHeight = reader.getHeight(0);
-      checkSides("JPEG", jpegWidth, jpegHeight);
-      checkPixels("JPEG", jpegWidth, jpegHeight);
-      if (jpegWidth != width || jpegHeight != height) {
+      // only the image header is parsed here, no pixels yet
+      int readerWidth = reader.getWidth(0);
+      int readerHeight = reader.getHeight(0);
+      if (readerWidth != probe.width() || readerHeight != probe.height()) {
         throw new BadFrameException(
-            Reason.DIMENSION_MISMATCH,
-            "headers announce "
-                + width
+            Reason.CORRUPT,
+            what
+                + " header says "
+                + probe.width()
                 + "x"
-                + height
-                + " but the JPEG is "
-                + jpegWidth
+                + probe.height()
+                + " but decodes as "
+                + readerWidth
                 + "x"
-                + jpegHeight);
+                + readerHeight);
       }
       ImageReadParam param = reader.getDefaultReadParam();
-      int factor = subsampling(jpegWidth, jpegHeight);
+      int factor = subsampling(readerWidth, readerHeight);
       if (factor > 1) {
         // ImageIO decodes row by row into the subsampled raster: the full image is never held
         param.setSourceSubsampling(factor, factor, 0, 0);
       }
       BufferedImage image = reader.read(0, param);
       if (!warnings.isEmpty()) {
-        throw new BadFrameException(Reason.CORRUPT, "JPEG decoder warned: " + warnings.get(0));
+        throw new BadFrameException(Reason.CORRUPT, what + " decoder warned: " + warnings.get(0));
       }
       return image;
     } catch (IOException | RuntimeException e) {
       // ImageIO reports broken entropy data as IIOException, some broken tables as runtime errors
-      throw new BadFrameException(Reason.CORRUPT, "cannot decode JPEG: " + e.getMessage(), e);
+      throw new BadFrameException(
+          Reason.CORRUPT, "cannot decode " + what + ": " + e.getMessage(), e);
     } finally {
       reader.removeIIOReadWarningListener(warningListener);
       reader.setInput(null);
     }
+  }
+
+  private static boolean endsWithEndOfImage(byte[] jpeg) {
+    int n = jpeg.length;
+    return n >= 2 && jpeg[n - 2] == END_OF_IMAGE[0] && jpeg[n - 1] == END_OF_IMAGE[1];
+  }
+
+  private ImageReader reader(ImageProbe.Format format) {
+    return readers.computeIfAbsent(
+        format,
+        f -> {
+          Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(f.imageIoName());
+          if (!found.hasNext()) {
+            throw new IllegalStateException("this JVM has no ImageIO " + f + " reader");
+          }
+          return found.next();
+        });
   }
 
   private static void checkSides(String where, long width, long height) throws BadFrameException {
@@ -227,20 +328,18 @@ public final class FrameDecoder implements AutoCloseable {
     }
   }
 
-  private static long header(Headers headers, String name) throws BadFrameException {
-    if (headers == null) {
-      throw new BadFrameException(Reason.BAD_HEADER, "record has no headers");
-    }
+  private static Long optionalHeader(Headers headers, String name) throws BadFrameException {
     try {
-      return FrameHeaders.getLong(headers, name);
+      return FrameHeaders.getOptionalLong(headers, name);
     } catch (ContractException e) {
       throw new BadFrameException(Reason.BAD_HEADER, e.getMessage(), e);
     }
   }
 
-  /** Releases the JPEG reader. */
+  /** Releases the image readers. */
   @Override
   public void close() {
-    reader.dispose();
+    readers.values().forEach(ImageReader::dispose);
+    readers.clear();
   }
 }

@@ -33,7 +33,7 @@ public final class PreviousFrames {
   /** Default most pixels remembered over all cameras (about 200 MB as RGB). */
   public static final long DEFAULT_MAX_TOTAL_PIXELS = 64L * 1024 * 1024;
 
-  private record Last(long sequence, BufferedImage image) {
+  private record Last(int stream, long sequence, BufferedImage image) {
     long pixels() {
       return (long) image.getWidth() * image.getHeight();
     }
@@ -84,9 +84,28 @@ public final class PreviousFrames {
    * @param current the decoded frame
    */
   public FrameInput next(String camera, long sequence, BufferedImage current) {
+    return next(camera, -1, sequence, sequence - 1, current);
+  }
+
+  /**
+   * Pairs a camera's new frame with the remembered one when that is of the same {@code stream} with
+   * a sequence in {@code earliestPrevious .. sequence - 1}, and remembers the new one. For frames
+   * numbered by their partition offset (no sequence header), the stream is the partition and {@code
+   * earliestPrevious} the first offset from which the caller has seen every record of the
+   * partition: the remembered frame is then the camera's previous record.
+   *
+   * @param camera the camera id (record key)
+   * @param stream where the sequence numbers come from: -1 for the sequence header, else the
+   *     partition whose offsets they are
+   * @param sequence the frame's per-camera sequence number
+   * @param earliestPrevious the lowest sequence the previous frame may have
+   * @param current the decoded frame
+   */
+  public FrameInput next(
+      String camera, int stream, long sequence, long earliestPrevious, BufferedImage current) {
     Objects.requireNonNull(camera, "camera");
     Objects.requireNonNull(current, "current");
-    Last now = new Last(sequence, downscaled(current));
+    Last now = new Last(stream, sequence, downscaled(current));
     Last before = last.put(camera, now);
     pixels += now.pixels() - (before == null ? 0 : before.pixels());
     var eldest = last.entrySet().iterator();
@@ -99,8 +118,21 @@ public final class PreviousFrames {
       eldest.remove();
     }
     BufferedImage previous =
-        before != null && before.sequence() == sequence - 1 ? before.image() : null;
+        before != null
+                && before.stream() == stream
+                && before.sequence() >= earliestPrevious
+                && before.sequence() < sequence
+            ? before.image()
+            : null;
     return new FrameInput(current, previous);
+  }
+
+  /** Forgets a camera's remembered frame (its next frame gets no previous one). */
+  public void forget(String camera) {
+    Last forgotten = last.remove(camera);
+    if (forgotten != null) {
+      pixels -= forgotten.pixels();
+    }
   }
 
   /** Pixels held by the remembered frames. */

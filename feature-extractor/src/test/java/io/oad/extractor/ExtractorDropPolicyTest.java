@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
+import io.oad.contract.FrameHeaders;
 import io.oad.contract.Topics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -98,6 +101,38 @@ class ExtractorDropPolicyTest {
     assertTrue(
         text.contains("oad_extractor_frames_dropped_total{camera=\"cam-b\",reason=\"sample\"} 6.0"),
         text);
+  }
+
+  @Test
+  void shouldMeasureTheLagFromTheCaptureTimeHeaderWhenSent() {
+    // sent now (record timestamps fresh), but captured every 40 ms from T0 says the header
+    Clock clock = at(10, 1000);
+    List<ConsumerRecord<String, byte[]>> input = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : frames(CAM_A, "cam-a", 20)) {
+      Headers headers = new RecordHeaders();
+      FrameHeaders.putLong(headers, FrameHeaders.CAPTURE_TIME, r.timestamp());
+      input.add(
+          new ConsumerRecord<>(
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              clock.millis(),
+              TimestampType.CREATE_TIME,
+              -1,
+              r.value().length,
+              r.key(),
+              r.value(),
+              headers,
+              Optional.empty()));
+    }
+    service = newService(config().optMaxLag(Duration.ofSeconds(1)).build(), clock);
+    deliver(input);
+
+    assertEquals(20, service.step());
+
+    // key-only frames: numbered by offset, which here equals the frame index
+    assertEquals(range(10, 20), sequencesOf("cam-a"), "frames 0..9 are more than 1 s old");
+    assertEquals(T0 + FRAME_MS * 10, embeddings("cam-a").get(0).captureTimeMs());
   }
 
   @Test

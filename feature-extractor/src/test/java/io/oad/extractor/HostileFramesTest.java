@@ -163,7 +163,7 @@ class HostileFramesTest {
     assertEquals(1, FrameHeaders.getLong(stub.headers(), DeadLetterHeaders.OFFSET));
     assertEquals(0, FrameHeaders.getLong(stub.headers(), DeadLetterHeaders.PARTITION));
     assertEquals(Topics.FRAMES, FrameHeaders.getString(stub.headers(), DeadLetterHeaders.TOPIC));
-    assertTrue(reason(stub).startsWith("not-jpeg: "), reason(stub));
+    assertTrue(reason(stub).startsWith("unsupported-image: "), reason(stub));
   }
 
   @Test

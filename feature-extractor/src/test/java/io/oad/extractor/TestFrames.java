@@ -52,6 +52,18 @@ public final class TestFrames {
     return out.toByteArray();
   }
 
+  static byte[] png(BufferedImage image) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IllegalStateException("no PNG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** Headers as ingest writes them. */
   public static Headers headers(long sequence, long width, long height) {
     Headers headers = new RecordHeaders();
