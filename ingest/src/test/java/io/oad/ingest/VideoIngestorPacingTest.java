@@ -1,10 +1,12 @@
 package io.oad.ingest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.FrameHeaders;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,10 +144,26 @@ class VideoIngestorPacingTest {
     assertEquals(frames, ends.get(0).framesDone());
     assertEquals(frames, ends.get(0).framesTotal());
     assertEquals(2 * frames + 2, reports.size());
-    String bar = ConsoleProgressBar.line(ends.get(1));
-    assertTrue(bar.contains(frames + "/" + frames + " frames"), bar);
-    assertTrue(bar.contains(clip.getFileName() + " (2/2)"), bar);
-    assertFalse(
-        ConsoleProgressBar.line(reports.get(0)).contains("##"), "first frame shows an empty bar");
+
+    // the same reports drawn by the console bar: each file ends on a full bar, with its ETA column
+    ByteArrayOutputStream drawn = new ByteArrayOutputStream();
+    ConsoleProgressBar console = new ConsoleProgressBar(new PrintStream(drawn, true, UTF_8));
+    reports.forEach(console::onProgress);
+    String text = drawn.toString(UTF_8);
+    List<String> lines = List.of(text.split("\n"));
+    assertEquals(2, lines.size(), "one line per file, each ended: " + text);
+    for (int i = 0; i < 2; i++) {
+      String last = lines.get(i).substring(lines.get(i).lastIndexOf('\r') + 1);
+      assertTrue(last.startsWith(clip.getFileName() + " (" + (i + 1) + "/2) 100%"), last);
+      assertTrue(last.contains(frames + "/" + frames + " frames"), last);
+      assertTrue(last.matches(".*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"), "ETA: " + last);
+      assertTrue(last.strip().endsWith(ends.get(i).framesPublished() + " published"), last);
+      assertTrue(last.length() <= ConsoleProgressBar.WIDTH, last);
+    }
+    assertTrue(text.contains(clip.getFileName() + " (1/2)   0%"), "first frame shows an empty bar");
+    // streams of unknown length draw nothing
+    drawn.reset();
+    console.onProgress(new IngestProgress("rtsp://cam/1", 0, 1, 5, -1, 5, false));
+    assertEquals("", drawn.toString(UTF_8));
   }
 }
