@@ -17,6 +17,7 @@ final class ConsoleProgressBar implements IngestProgress.Listener {
 
   private final PrintStream out;
   private ProgressBar bar;
+  private LineConsumer line;
   private int barSource = -1;
 
   ConsoleProgressBar(PrintStream out) {
@@ -31,6 +32,7 @@ final class ConsoleProgressBar implements IngestProgress.Listener {
     if (bar == null || barSource != p.sourceIndex()) {
       close();
       String name = p.source().substring(p.source().lastIndexOf('/') + 1);
+      line = new LineConsumer(out);
       bar =
           new ProgressBarBuilder()
               .setTaskName(name + " (" + (p.sourceIndex() + 1) + "/" + p.sourceCount() + ")")
@@ -38,7 +40,7 @@ final class ConsoleProgressBar implements IngestProgress.Listener {
               .setUnit(" frames", 1)
               .setStyle(ProgressBarStyle.ASCII)
               .setUpdateIntervalMillis(100)
-              .setConsumer(new ConsoleProgressBarConsumer(out, WIDTH))
+              .setConsumer(line)
               .build();
       barSource = p.sourceIndex();
     }
@@ -55,7 +57,37 @@ final class ConsoleProgressBar implements IngestProgress.Listener {
   synchronized void close() {
     if (bar != null) {
       bar.close();
+      line.close();
       bar = null;
+    }
+  }
+
+  /**
+   * The console output of one bar, which ends its line exactly once and draws nothing after that.
+   * The library (0.10.1) draws the final state on close but skips ending the line when the bar is
+   * closed before its first timed redraw (a short file), and a timed redraw running at close can
+   * still print.
+   */
+  private static final class LineConsumer extends ConsoleProgressBarConsumer {
+    private boolean closed;
+
+    LineConsumer(PrintStream out) {
+      super(out, WIDTH);
+    }
+
+    @Override
+    public synchronized void accept(String rendered) {
+      if (!closed) {
+        super.accept(rendered);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        super.close();
+      }
     }
   }
 }
