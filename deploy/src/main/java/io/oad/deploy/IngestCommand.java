@@ -53,7 +53,8 @@ final class IngestCommand implements Callable<Integer> {
       names = "--cameras",
       paramLabel = "FILE",
       description =
-          "Camera file (camera.<id>.url / .fps / .size / .loop / .realtime = ...): one thread per"
+          "Camera file (camera.<id>.url / .fps / .size / .loop / .realtime = ..., or the same"
+              + " under 'cameras:' in a .yaml/.yml file): one thread per"
               + " camera, the file re-read every second and changes applied while running;"
               + " streams reconnect forever; offline/online reported on oad.events.")
   Path cameras;

@@ -51,4 +51,13 @@ class IngestCamerasCommandTest {
     String message = fails("ingest", "--bootstrap", "127.0.0.1:1", "--cameras", file.toString());
     assertTrue(message.contains("cams.properties:2: camera.a.size"), message);
   }
+
+  @Test
+  void shouldReadAYamlCameraFileWithTheSameChecks() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("cams.yaml"), "cameras:\n  a:\n    url: /v.avi\n    size: big\n");
+    String message = fails("ingest", "--bootstrap", "127.0.0.1:1", "--cameras", file.toString());
+    assertTrue(message.contains("cams.yaml:4: cameras.a.size: expected WxH"), message);
+  }
 }

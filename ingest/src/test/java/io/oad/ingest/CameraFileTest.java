@@ -94,4 +94,122 @@ class CameraFileTest {
             .contains(":2: camera.b.url: source 'ftp://x/y'"));
     assertTrue(rejected(ok + "camera.b.url =\n").contains(":2: camera.b.url: value is empty"));
   }
+
+  private static Map<String, IngestOptions> parseYaml(String text) {
+    return CameraFile.parse(text, "cams.yaml", CameraFileTest::defaults);
+  }
+
+  private static String rejectedYaml(String text) {
+    return assertThrows(IllegalArgumentException.class, () -> parseYaml(text)).getMessage();
+  }
+
+  private static void assertYamlRejected(String text, String expected) {
+    String message = rejectedYaml(text);
+    assertTrue(message.contains(expected), message);
+  }
+
+  @Test
+  void shouldReadYamlWithTheSameMeaningAsProperties() {
+    String properties =
+        """
+        camera.lobby.url = rtsp://10.0.0.5/stream1
+        camera.lobby.fps = 4
+        camera.lobby.size = 0x0
+        camera.door.cam-2.url = /videos/walk.avi
+        camera.door.cam-2.size = 320X240
+        camera.door.cam-2.loop = true
+        camera.door.cam-2.realtime = false
+        """;
+    String yaml =
+        """
+        # two cameras
+        cameras:
+          lobby:
+            url: rtsp://10.0.0.5/stream1
+            fps: 4
+            size: 0x0
+          "door.cam-2":
+            url: /videos/walk.avi
+            size: 320X240
+            loop: true
+            realtime: "false"
+        """;
+
+    Map<String, IngestOptions> fromYaml = parseYaml(yaml);
+
+    assertEquals(parse(properties), fromYaml);
+    assertEquals(List.of("lobby", "door.cam-2"), List.copyOf(fromYaml.keySet()));
+    assertEquals(4.0, fromYaml.get("lobby").targetFps());
+    assertEquals(2.0, fromYaml.get("door.cam-2").targetFps(), "default fps");
+    assertTrue(fromYaml.get("door.cam-2").loop());
+    assertFalse(fromYaml.get("door.cam-2").realtime());
+  }
+
+  @Test
+  void shouldPickYamlByTheFileName() {
+    String yaml = "cameras:\n  a:\n    url: /v.avi\n";
+    for (String name : List.of("c.yaml", "c.yml", "dir/C.YML")) {
+      assertEquals(
+          List.of("a"),
+          List.copyOf(CameraFile.parse(yaml, name, CameraFileTest::defaults).keySet()),
+          name);
+    }
+    assertTrue(CameraFile.isYaml("x.yaml") && CameraFile.isYaml("x.Yml"));
+    assertFalse(CameraFile.isYaml("x.properties") || CameraFile.isYaml("yaml"));
+    // the properties reader does not take YAML
+    assertTrue(
+        rejected(yaml).startsWith("cams.properties:1: expected key = value, got 'cameras:'"));
+  }
+
+  @Test
+  void shouldAcceptAYamlFileWithoutCameras() {
+    assertTrue(parseYaml("").isEmpty());
+    assertTrue(parseYaml("# nothing yet\n").isEmpty());
+    assertTrue(parseYaml("cameras:\n").isEmpty());
+    assertTrue(parseYaml("cameras: {}\n").isEmpty());
+  }
+
+  @Test
+  void shouldNameTheLineAndKeyOfEveryYamlProblem() {
+    String ok = "cameras:\n  a:\n    url: /v.avi\n";
+    assertEquals(
+        "cams.yaml:4: cameras.a.fps: not a number: 'fast'", rejectedYaml(ok + "    fps: fast\n"));
+    assertTrue(
+        rejectedYaml(ok + "    fps: 0\n").startsWith("cams.yaml:4: cameras.a.fps: targetFps"));
+    assertTrue(
+        rejectedYaml(ok + "    size: 12\n")
+            .startsWith("cams.yaml:4: cameras.a.size: expected WxH"));
+    assertYamlRejected(ok + "    size: 99999x2\n", ":4: cameras.a.size: width");
+    assertYamlRejected(
+        ok + "    loop: yes\n", ":4: cameras.a.loop: expected true or false, got 'yes'");
+    assertYamlRejected(ok + "    colour: red\n", ":4: cameras.a.colour: unknown field");
+    assertYamlRejected(
+        ok + "    url: /w.avi\n", ":4: cameras.a.url is set twice (first on line 3)");
+    assertYamlRejected(
+        ok + "  a:\n    url: /w.avi\n", ":4: cameras.a is set twice (first on line 2)");
+    assertYamlRejected(ok + "  b:\n    fps: 4\n", ":4: camera 'b' has no cameras.b.url");
+    assertYamlRejected(ok + "  b:\n", ":4: camera 'b' has no cameras.b.url");
+    assertYamlRejected(ok + "  b:\n    url: ftp://x/y\n", ":5: cameras.b.url: source 'ftp://x/y'");
+    assertYamlRejected(ok + "    fps:\n", ":4: cameras.a.fps: value is empty");
+    assertYamlRejected(ok + "    url2: [1, 2]\n", ":4: cameras.a.url2: unknown field");
+    assertYamlRejected(
+        ok + "    size: [160, 120]\n", ":4: cameras.a.size: expected a single value");
+    assertYamlRejected(
+        ok + "  \"b c\":\n    url: /w.avi\n", ":4: cameras.b c: camera id 'b c' may only hold");
+    assertTrue(
+        rejectedYaml(ok + "camera:\n  b:\n").contains(":4: unknown key 'camera' (the file holds"));
+    assertYamlRejected(ok + "cameras:\n", ":4: cameras is set twice (first on line 1)");
+    assertTrue(
+        rejectedYaml("- a\n- b\n").startsWith("cams.yaml:1: expected 'cameras:' at the top"));
+    assertTrue(
+        rejectedYaml("cameras:\n  - a\n").startsWith("cams.yaml:2: cameras: expected a map"));
+    assertTrue(
+        rejectedYaml("cameras:\n  a: /v.avi\n")
+            .startsWith("cams.yaml:2: cameras.a: expected url:, fps:, ... below the camera id"));
+    assertYamlRejected(ok + "---\ncameras: {}\n", ":5: expected one YAML document");
+    String syntax = rejectedYaml(ok + "    fps: \"4\n");
+    assertTrue(syntax.matches("cams.yaml:[45]: not valid YAML: .*"), syntax);
+    assertTrue(syntax.contains("not valid YAML"), syntax);
+    assertFalse(syntax.contains("\n"), "one line: " + syntax);
+  }
 }

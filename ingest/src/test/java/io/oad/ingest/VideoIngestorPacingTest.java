@@ -1,10 +1,13 @@
 package io.oad.ingest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.FrameHeaders;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,10 +145,39 @@ class VideoIngestorPacingTest {
     assertEquals(frames, ends.get(0).framesDone());
     assertEquals(frames, ends.get(0).framesTotal());
     assertEquals(2 * frames + 2, reports.size());
-    String bar = ConsoleProgressBar.line(ends.get(1));
-    assertTrue(bar.contains(frames + "/" + frames + " frames"), bar);
-    assertTrue(bar.contains(clip.getFileName() + " (2/2)"), bar);
-    assertFalse(
-        ConsoleProgressBar.line(reports.get(0)).contains("##"), "first frame shows an empty bar");
+
+    // the same reports drawn by the console bar: each file ends on a full bar, with its ETA column
+    ByteArrayOutputStream drawn = new ByteArrayOutputStream();
+    ConsoleProgressBar console = new ConsoleProgressBar(new PrintStream(drawn, true, UTF_8));
+    reports.forEach(console::onProgress);
+    String text = drawn.toString(UTF_8);
+    // redraws are '\r' + line, a closed bar ends its line; the library redraws on a timer thread
+    // too, so only the last drawing of each file is checked
+    assertTrue(text.endsWith("\n"), "the last bar ends its line: " + text);
+    assertEquals(2, text.chars().filter(c -> c == '\n').count(), "one line per file: " + text);
+    List<String> drawings = List.of(text.split("[\r\n]+"));
+    for (int i = 0; i < 2; i++) {
+      String prefix = clip.getFileName() + " (" + (i + 1) + "/2) ";
+      String last =
+          drawings.stream().filter(d -> d.startsWith(prefix)).reduce((a, b) -> b).orElse(text);
+      assertTrue(last.startsWith(prefix + "100%"), last);
+      assertTrue(last.contains(frames + "/" + frames + " frames"), last);
+      assertTrue(last.matches(".*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"), "ETA: " + last);
+      assertTrue(last.strip().endsWith(ends.get(i).framesPublished() + " published"), last);
+      assertTrue(last.length() <= ConsoleProgressBar.WIDTH, last);
+    }
+    // a bar stopped after the first frame is drawn as such: no progress yet, the ETA still there
+    drawn.reset();
+    ConsoleProgressBar first = new ConsoleProgressBar(new PrintStream(drawn, true, UTF_8));
+    first.onProgress(reports.get(0));
+    first.close();
+    String early = drawn.toString(UTF_8);
+    early = early.substring(early.lastIndexOf('\r') + 1);
+    assertTrue(early.contains(" 1/" + frames + " frames"), early);
+    assertFalse(early.contains("=="), "first frame shows an empty bar: " + early);
+    // streams of unknown length draw nothing
+    drawn.reset();
+    console.onProgress(new IngestProgress("rtsp://cam/1", 0, 1, 5, -1, 5, false));
+    assertEquals("", drawn.toString(UTF_8));
   }
 }

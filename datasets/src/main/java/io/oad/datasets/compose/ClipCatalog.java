@@ -1,16 +1,11 @@
 package io.oad.datasets.compose;
 
 import io.oad.ingest.IngestException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -57,22 +52,14 @@ public final class ClipCatalog {
     if (!Files.isRegularFile(manifest)) {
       throw new IngestException("clip folder " + root + " has no manifest.csv");
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IngestException("cannot read " + manifest + ": " + e.getMessage(), e);
-    }
-    if (lines.isEmpty()) {
+    CsvFiles.Table table = CsvFiles.read(manifest, "manifest");
+    if (table.header().isEmpty()) {
       throw new IngestException(manifest + " is empty");
     }
-    Map<String, Integer> column = columns(manifest, lines.get(0));
+    checkColumns(manifest, table.header());
     List<Clip> clips = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (!line.isEmpty()) {
-        clips.add(parse(root, manifest, i + 1, line.split(",", -1), column));
-      }
+    for (CsvFiles.Row row : table.rows()) {
+      clips.add(parse(root, manifest, row));
     }
     if (clips.isEmpty()) {
       throw new IngestException(manifest + " lists no clips");
@@ -96,26 +83,18 @@ public final class ClipCatalog {
     return catalog;
   }
 
-  private static Map<String, Integer> columns(Path manifest, String header) {
-    Map<String, Integer> column = new HashMap<>();
-    String[] names = header.strip().split(",", -1);
-    for (int i = 0; i < names.length; i++) {
-      column.put(names[i].strip(), i);
-    }
+  private static void checkColumns(Path manifest, List<String> header) {
     for (String required : REQUIRED_COLUMNS) {
-      if (!column.containsKey(required)) {
-        throw new IngestException(
-            manifest + " header lacks column '" + required + "': " + Arrays.toString(names));
+      if (!header.contains(required)) {
+        throw new IngestException(manifest + " header lacks column '" + required + "': " + header);
       }
     }
-    return column;
   }
 
-  private static Clip parse(
-      Path root, Path manifest, int lineNo, String[] f, Map<String, Integer> column) {
-    String where = manifest + " line " + lineNo;
+  private static Clip parse(Path root, Path manifest, CsvFiles.Row row) {
+    String where = manifest + " line " + row.line();
     try {
-      String relative = f[column.get("path")].strip();
+      String relative = row.get("path");
       Path path = root.resolve(relative).normalize();
       if (!Files.isRegularFile(path)) {
         throw new IngestException(where + ": clip file missing: " + path);
@@ -123,13 +102,14 @@ public final class ClipCatalog {
       return new Clip(
           path,
           relative,
-          f[column.get("action")].strip(),
-          f[column.get("subject")].strip(),
-          Integer.parseInt(f[column.get("frames")].strip()),
-          Double.parseDouble(f[column.get("fps")].strip()),
-          Integer.parseInt(f[column.get("width")].strip()),
-          Integer.parseInt(f[column.get("height")].strip()));
-    } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+          row.get("action"),
+          row.get("subject"),
+          Integer.parseInt(row.get("frames")),
+          Double.parseDouble(row.get("fps")),
+          Integer.parseInt(row.get("width")),
+          Integer.parseInt(row.get("height")));
+    } catch (IllegalArgumentException e) {
+      // a number that is not one, a row shorter than the header
       throw new IngestException(where + ": " + e.getMessage(), e);
     }
   }

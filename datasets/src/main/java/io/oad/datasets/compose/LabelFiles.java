@@ -1,11 +1,9 @@
 package io.oad.datasets.compose;
 
 import io.oad.ingest.IngestException;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,6 +18,9 @@ public final class LabelFiles {
   /** Header of a segments file. */
   public static final String SEGMENTS_HEADER = "start,end,label,label_name,clip";
 
+  private static final List<String> LABELS_COLUMNS = List.of(LABELS_HEADER.split(","));
+  private static final List<String> SEGMENTS_COLUMNS = List.of(SEGMENTS_HEADER.split(","));
+
   private LabelFiles() {}
 
   /** {@code <video name without extension>.labels.csv} beside the video. */
@@ -33,37 +34,29 @@ public final class LabelFiles {
   }
 
   static void writeLabels(Path file, int[] labels, double fps, List<String> classNames) {
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(LABELS_HEADER);
-      w.newLine();
-      for (int i = 0; i < labels.length; i++) {
-        w.write(
-            String.format(
-                Locale.ROOT, "%d,%.6f,%d,%s", i, i / fps, labels[i], classNames.get(labels[i])));
-        w.newLine();
-      }
+    List<List<?>> rows = new ArrayList<>(labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      rows.add(
+          List.of(
+              i,
+              String.format(Locale.ROOT, "%.6f", i / fps),
+              labels[i],
+              classNames.get(labels[i])));
+    }
+    try {
+      CsvFiles.write(file, LABELS_COLUMNS, rows);
     } catch (IOException e) {
       throw new IngestException("cannot write labels " + file + ": " + e.getMessage(), e);
     }
   }
 
   static void writeSegments(Path file, List<Segment> segments) {
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(SEGMENTS_HEADER);
-      w.newLine();
-      for (Segment s : segments) {
-        w.write(
-            s.start()
-                + ","
-                + s.end()
-                + ","
-                + s.label()
-                + ","
-                + s.labelName()
-                + ","
-                + s.clipPath().orElse(""));
-        w.newLine();
-      }
+    List<List<?>> rows = new ArrayList<>(segments.size());
+    for (Segment s : segments) {
+      rows.add(List.of(s.start(), s.end(), s.label(), s.labelName(), s.clipPath().orElse("")));
+    }
+    try {
+      CsvFiles.write(file, SEGMENTS_COLUMNS, rows);
     } catch (IOException e) {
       throw new IngestException("cannot write segments " + file + ": " + e.getMessage(), e);
     }
@@ -75,25 +68,21 @@ public final class LabelFiles {
    * @throws IngestException if the file is missing or malformed
    */
   public static int[] readLabels(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IngestException("cannot read labels " + file + ": " + e.getMessage(), e);
-    }
-    if (lines.isEmpty() || !lines.get(0).strip().equals(LABELS_HEADER)) {
+    CsvFiles.Table table = CsvFiles.read(file, "labels");
+    if (!table.header().equals(LABELS_COLUMNS)) {
       throw new IngestException(file + " does not start with '" + LABELS_HEADER + "'");
     }
-    int[] labels = new int[lines.size() - 1];
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).split(",", -1);
+    int[] labels = new int[table.rows().size()];
+    for (int i = 0; i < labels.length; i++) {
+      CsvFiles.Row row = table.rows().get(i);
       try {
-        if (f.length < 3 || Integer.parseInt(f[0]) != i - 1) {
-          throw new IngestException(file + " line " + (i + 1) + ": expected frame " + (i - 1));
+        if (Integer.parseInt(row.get("frame")) != i) {
+          throw new IngestException(file + " line " + row.line() + ": expected frame " + i);
         }
-        labels[i - 1] = Integer.parseInt(f[2]);
-      } catch (NumberFormatException e) {
-        throw new IngestException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+        labels[i] = Integer.parseInt(row.get("label"));
+      } catch (IllegalArgumentException e) {
+        // a number that is not one, a row shorter than the header
+        throw new IngestException(file + " line " + row.line() + ": " + e.getMessage(), e);
       }
     }
     return labels;

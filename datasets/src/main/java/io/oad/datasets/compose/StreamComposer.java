@@ -2,15 +2,12 @@ package io.oad.datasets.compose;
 
 import io.oad.ingest.IngestException;
 import java.awt.image.BufferedImage;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -26,6 +23,9 @@ import org.slf4j.LoggerFactory;
 public final class StreamComposer {
   /** Name of the index that {@link #composeAll} writes into its output folder. */
   public static final String INDEX_FILE = "index.csv";
+
+  private static final List<String> INDEX_COLUMNS =
+      List.of("stream", "labels", "subject", "seed", "frames", "fps", "width", "height");
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamComposer.class);
   private static final long NOISE_SALT = 0x6A09E667F3BCC909L;
@@ -179,24 +179,21 @@ public final class StreamComposer {
   }
 
   private static void writeIndex(Path index, Path outDir, List<ComposedStream> streams) {
-    try (BufferedWriter w = Files.newBufferedWriter(index, StandardCharsets.UTF_8)) {
-      w.write("stream,labels,subject,seed,frames,fps,width,height");
-      w.newLine();
-      for (ComposedStream s : streams) {
-        w.write(
-            String.format(
-                Locale.ROOT,
-                "%s,%s,%s,%d,%d,%s,%d,%d",
-                outDir.relativize(s.video()),
-                outDir.relativize(s.labelsFile()),
-                s.subject(),
-                s.seed(),
-                s.frames(),
-                s.fps(),
-                s.width(),
-                s.height()));
-        w.newLine();
-      }
+    List<List<?>> rows = new ArrayList<>(streams.size());
+    for (ComposedStream s : streams) {
+      rows.add(
+          List.of(
+              outDir.relativize(s.video()),
+              outDir.relativize(s.labelsFile()),
+              s.subject(),
+              s.seed(),
+              s.frames(),
+              s.fps(),
+              s.width(),
+              s.height()));
+    }
+    try {
+      CsvFiles.write(index, INDEX_COLUMNS, rows);
     } catch (IOException e) {
       throw new IngestException("cannot write " + index + ": " + e.getMessage(), e);
     }

@@ -68,4 +68,52 @@ class ClipCatalogTest {
     assertTrue(e.getMessage().contains("zorro") && e.getMessage().contains("daria"));
     assertThrows(IllegalArgumentException.class, () -> catalog.background("zorro"));
   }
+
+  @Test
+  void shouldReadQuotedValuesAnyColumnOrderAndCountFileLines() throws Exception {
+    Path clip = tmp.resolve("videos/x/nobody, the second.avi");
+    Files.createDirectories(clip.getParent());
+    Files.write(clip, new byte[] {1});
+    Files.createDirectories(tmp.resolve("backgrounds"));
+    Files.write(tmp.resolve("backgrounds/nobody_bg.png"), new byte[] {1});
+    Files.writeString(
+        tmp.resolve("manifest.csv"),
+        "action, subject ,path,frames,fps,width,height,note\r\n"
+            + "\r\n"
+            + "x,nobody,\"videos/x/nobody, the second.avi\",10,25,180,144,\"two\nlines\"\r\n");
+
+    ClipCatalog catalog = ClipCatalog.load(tmp);
+
+    assertEquals(1, catalog.clips().size());
+    Clip c = catalog.clips().get(0);
+    assertEquals("videos/x/nobody, the second.avi", c.relativePath());
+    assertEquals("nobody", c.subject());
+    assertEquals(144, c.height());
+
+    Files.writeString(
+        tmp.resolve("manifest.csv"),
+        "path,action,subject,frames,fps,width,height,note\n"
+            + "\"videos/x/nobody, the second.avi\",x,nobody,10,25,180,144,\"two\nlines\"\n"
+            + "\n"
+            + "\"videos/x/nobody, the second.avi\",y,nobody,ten,25,180,144,\n");
+    IngestException e = assertThrows(IngestException.class, () -> ClipCatalog.load(tmp));
+    assertTrue(e.getMessage().contains("manifest.csv line 5: "), e.getMessage());
+    assertTrue(e.getMessage().contains("\"ten\""), e.getMessage());
+
+    Files.writeString(
+        tmp.resolve("manifest.csv"),
+        "path,action,subject,frames,fps,width,height\n\"videos/x/nobody, the second.avi\",x\n");
+    e = assertThrows(IngestException.class, () -> ClipCatalog.load(tmp));
+    assertTrue(e.getMessage().contains("manifest.csv line 2: "), e.getMessage());
+
+    Files.writeString(tmp.resolve("manifest.csv"), "path,action,subject,frames,fps,width\n");
+    e = assertThrows(IngestException.class, () -> ClipCatalog.load(tmp));
+    assertTrue(e.getMessage().contains("lacks column 'height'"), e.getMessage());
+
+    Files.writeString(
+        tmp.resolve("manifest.csv"),
+        "path,action,subject,frames,fps,width,height\n\"videos/x/a.avi\"x,x,x,1,1,1,1\n");
+    e = assertThrows(IngestException.class, () -> ClipCatalog.load(tmp));
+    assertTrue(e.getMessage().contains("not a valid CSV manifest file"), e.getMessage());
+  }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live web page over HTTP: {@code /} the page, {@code /live.js} and {@code /live.css} its
- * script and style (all written for this project, no external resources), {@code /events} the
- * server-sent-event stream of a {@link LiveHub}. Installed beside {@code /metrics} on the metrics
- * server, but a viewer's stream never holds one of the server's threads: streams run on threads of
- * their own (as many as the hub admits viewers), and a stream whose write has been blocked longer
- * than the write timeout (a client that stopped reading) is cut off, so that neither {@code
- * /metrics} nor the health endpoints ever wait for a viewer.
+ * script and style, {@code /uplot/...} the chart library (uPlot, served from its webjar: nothing is
+ * loaded from elsewhere), {@code /events} the server-sent-event stream of a {@link LiveHub}.
+ * Installed beside {@code /metrics} on the metrics server, but a viewer's stream never holds one of
+ * the server's threads: streams run on threads of their own (as many as the hub admits viewers),
+ * and a stream whose write has been blocked longer than the write timeout (a client that stopped
+ * reading) is cut off, so that neither {@code /metrics} nor the health endpoints ever wait for a
+ * viewer.
  */
 public final class LivePage implements HttpHandler, AutoCloseable {
   /** Path of the page. */
@@ -46,14 +48,31 @@ public final class LivePage implements HttpHandler, AutoCloseable {
   /** A stream whose write has been blocked this long (a client that stopped reading) is cut off. */
   static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Path of uPlot's script, served from its webjar. */
+  public static final String UPLOT_JS_PATH = "/uplot/uPlot.iife.min.js";
+
+  /** Path of uPlot's style sheet, served from its webjar. */
+  public static final String UPLOT_CSS_PATH = "/uplot/uPlot.min.css";
+
+  private static final String JS = "text/javascript; charset=utf-8";
+  private static final String CSS = "text/css; charset=utf-8";
+
   /**
-   * Path to content type of the static files; the file is named like the path, "/" is index.html.
+   * The static files by path: the page's own (beside this class; "/" is index.html) and the chart
+   * library's (from the uPlot webjar on the classpath). None of them needs the token.
    */
-  private static final Map<String, String> TYPES =
+  private static final Map<String, Asset> ASSETS =
       Map.of(
-          "/", "text/html; charset=utf-8",
-          "/live.js", "text/javascript; charset=utf-8",
-          "/live.css", "text/css; charset=utf-8");
+          "/",
+          new Asset("index.html", "text/html; charset=utf-8"),
+          "/live.js",
+          new Asset("live.js", JS),
+          "/live.css",
+          new Asset("live.css", CSS),
+          UPLOT_JS_PATH,
+          new Asset(webjar("dist/uPlot.iife.min.js"), JS),
+          UPLOT_CSS_PATH,
+          new Asset(webjar("dist/uPlot.min.css"), CSS));
 
   private final LiveHub hub;
   private final Map<String, byte[]> files;
@@ -111,7 +130,7 @@ public final class LivePage implements HttpHandler, AutoCloseable {
     long period = Math.max(50, Math.min(1000, writeTimeout.toMillis() / 4));
     watchdog.scheduleWithFixedDelay(this::cutOffStalled, period, period, TimeUnit.MILLISECONDS);
     Map<String, byte[]> f = new java.util.HashMap<>();
-    TYPES.keySet().forEach(p -> f.put(p, resource(p.equals("/") ? "index.html" : p.substring(1))));
+    ASSETS.forEach((path, asset) -> f.put(path, resource(asset.resource())));
     this.files = Map.copyOf(f);
   }
 
@@ -141,7 +160,7 @@ public final class LivePage implements HttpHandler, AutoCloseable {
     }
     try (exchange) {
       if (files.containsKey(path)) {
-        respond(exchange, 200, TYPES.get(path), files.get(path));
+        respond(exchange, 200, ASSETS.get(path).type(), files.get(path));
       } else {
         respond(
             exchange,
@@ -337,6 +356,27 @@ public final class LivePage implements HttpHandler, AutoCloseable {
       }
     }
   }
+
+  /**
+   * The classpath resource of a file of the uPlot webjar ({@code
+   * /META-INF/resources/webjars/uplot/VERSION/...}), the version read from the webjar itself.
+   */
+  static String webjar(String file) {
+    String props = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
+    Properties p = new Properties();
+    try (InputStream in = LivePage.class.getResourceAsStream(props)) {
+      if (in == null) {
+        throw new IllegalStateException("the uPlot webjar is missing from the classpath: " + props);
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "/META-INF/resources/webjars/uplot/" + p.getProperty("version") + "/" + file;
+  }
+
+  /** A static file: its classpath resource (relative to this class, or absolute) and type. */
+  private record Asset(String resource, String type) {}
 
   private static byte[] resource(String name) {
     try (InputStream in = LivePage.class.getResourceAsStream(name)) {

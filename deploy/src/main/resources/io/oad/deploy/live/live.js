@@ -1,5 +1,6 @@
 // The oad live view: one card per camera with the current action, a moving timeline of the class
-// scores, the anticipated actions and the recent events, fed by the server-sent events of /events.
+// scores (drawn with uPlot, served by the same server), the anticipated actions and the recent
+// events, fed by the server-sent events of /events.
 // Everything shown is also in data-* attributes (data-camera, data-action, data-score, data-step)
 // so that tests and scripts can read what a person sees.
 "use strict";
@@ -46,7 +47,7 @@
     const el = template.content.firstElementChild.cloneNode(true);
     el.dataset.camera = id;
     el.querySelector(".camera-id").textContent = id;
-    cam = { id, el, history: [], classes: [], events: [], last: null };
+    cam = { id, el, history: [], classes: [], events: [], last: null, plot: null };
     cameras.set(id, cam);
     // keep the cards in camera order
     const after = [...container.querySelectorAll("section.camera")].find((s) => s.dataset.camera > id);
@@ -59,6 +60,9 @@
   function forget(id) {
     const cam = cameras.get(id);
     if (cam) {
+      if (cam.plot) {
+        cam.plot.destroy();
+      }
       cam.el.remove();
       cameras.delete(id);
       container.dataset.count = String(cameras.size);
@@ -145,6 +149,78 @@
         return s;
       })
     );
+    chart(cam);
+  }
+
+  const CHART_HEIGHT = 160;
+  const BAND_BOTTOM = -0.1; // the y range below 0 holds the band of each step's top action
+
+  function chartWidth(cam) {
+    return Math.max(200, cam.el.querySelector(".chart").clientWidth);
+  }
+
+  // One uPlot chart per camera and class list: x is seconds before the newest capture time (0 at
+  // the right edge), one line per class score, and below it a band coloured by the top action of
+  // every step. A new class list makes a new chart.
+  function chart(cam) {
+    if (cam.plot) {
+      cam.plot.destroy();
+    }
+    const box = cam.el.querySelector(".chart");
+    const opts = {
+      width: chartWidth(cam),
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: {
+        x: { time: false, auto: false, range: () => [-settings.historySeconds, 0] },
+        y: { auto: false, range: [BAND_BOTTOM, 1] },
+      },
+      axes: [
+        { values: (u, ticks) => ticks.map((v) => (v === 0 ? "now" : v + " s")), size: 30 },
+        { splits: () => [0, 0.25, 0.5, 0.75, 1], values: (u, ticks) => ticks.map((v) => v.toFixed(2)), size: 40 },
+      ],
+      series: [{}].concat(cam.classes.map((c) => ({ label: c, stroke: colorOf(cam, c), width: 1.5 }))),
+      hooks: { draw: [(u) => drawBand(cam, u)] },
+    };
+    cam.plot = new uPlot(opts, chartData(cam), box);
+    // the chart's canvas carries what tests read: its class and how many steps it shows
+    cam.plot.ctx.canvas.classList.add("timeline");
+    cam.plot.ctx.canvas.dataset.points = String(cam.history.length);
+  }
+
+  // the history in capture order (uPlot wants x ascending), relative to the newest step
+  function sortedHistory(cam) {
+    return cam.history.slice().sort((a, b) => a.t - b.t);
+  }
+
+  function chartData(cam) {
+    const hist = sortedHistory(cam);
+    const end = hist.length ? hist[hist.length - 1].t : 0;
+    const data = [hist.map((p) => (p.t - end) / 1000)];
+    for (const c of cam.classes) {
+      data.push(hist.map((p) => p.scores[c] || 0));
+    }
+    return data;
+  }
+
+  function drawBand(cam, u) {
+    const hist = sortedHistory(cam);
+    if (!hist.length) {
+      return;
+    }
+    const g = u.ctx;
+    const top = u.valToPos(BAND_BOTTOM / 4, "y", true);
+    const height = u.valToPos(BAND_BOTTOM, "y", true) - top;
+    const stepW = Math.max(1, u.bbox.width * settings.stepSeconds / settings.historySeconds);
+    const end = hist[hist.length - 1].t;
+    g.save();
+    for (const p of hist) {
+      const x = u.valToPos((p.t - end) / 1000, "x", true);
+      g.fillStyle = colorOf(cam, p.action);
+      g.fillRect(x - stepW, top, stepW + 0.5, height);
+    }
+    g.restore();
   }
 
   function onEvent(e) {
@@ -191,65 +267,16 @@
     }
   }
 
-  // The timeline: one line per class score over the last historySeconds of capture time (newest at
-  // the right edge), and below it a band coloured by the top action of every step.
   function draw(cam) {
-    const canvas = cam.el.querySelector("canvas.timeline");
-    const ratio = window.devicePixelRatio || 1;
-    const w = Math.max(100, Math.round(canvas.clientWidth * ratio));
-    const h = Math.max(60, Math.round(canvas.clientHeight * ratio));
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
+    if (!cam.plot) {
+      chart(cam);
     }
-    const g = canvas.getContext("2d");
-    g.clearRect(0, 0, w, h);
-    const hist = cam.history;
-    canvas.dataset.points = String(hist.length);
-    if (!hist.length) {
-      return;
+    const width = chartWidth(cam);
+    if (cam.plot.width !== width) {
+      cam.plot.setSize({ width, height: CHART_HEIGHT });
     }
-    const band = 10 * ratio;
-    const plotH = h - band - 4 * ratio;
-    const end = hist[hist.length - 1].t;
-    const span = settings.historySeconds * 1000;
-    const x = (t) => w - ((end - t) / span) * w;
-    const y = (s) => plotH - s * (plotH - 2 * ratio);
-    // seconds grid
-    g.strokeStyle = "#e2e5e9";
-    g.fillStyle = "#6b7785";
-    g.font = 10 * ratio + "px sans-serif";
-    g.lineWidth = 1;
-    for (let s = 0; s <= settings.historySeconds; s += 5) {
-      const gx = w - (s * 1000 / span) * w;
-      g.beginPath();
-      g.moveTo(gx, 0);
-      g.lineTo(gx, plotH);
-      g.stroke();
-      g.fillText(s === 0 ? "now" : "-" + s + " s", Math.max(2, gx - 28 * ratio), 11 * ratio);
-    }
-    // one line per class
-    g.lineWidth = 1.5 * ratio;
-    for (const c of cam.classes) {
-      g.strokeStyle = colorOf(cam, c);
-      g.beginPath();
-      hist.forEach((p, i) => {
-        const px = x(p.t);
-        const py = y(p.scores[c] || 0);
-        if (i === 0) {
-          g.moveTo(px, py);
-        } else {
-          g.lineTo(px, py);
-        }
-      });
-      g.stroke();
-    }
-    // top action band
-    const stepW = Math.max(1, (settings.stepSeconds * 1000 / span) * w);
-    for (const p of hist) {
-      g.fillStyle = colorOf(cam, p.action);
-      g.fillRect(x(p.t) - stepW, h - band, stepW + 0.5, band);
-    }
+    cam.plot.setData(chartData(cam));
+    cam.plot.ctx.canvas.dataset.points = String(cam.history.length);
   }
 
   function parse(handler) {

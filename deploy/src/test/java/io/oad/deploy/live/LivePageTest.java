@@ -1,6 +1,7 @@
 package io.oad.deploy.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,30 @@ class LivePageTest {
               .body()
               .contains("new EventSource(\"events\" + location.search)"));
       assertEquals(200, get(server.port(), "/live.css").statusCode());
+      // the chart library comes from the same server (the webjar in the jar), nothing from
+      // elsewhere
+      assertTrue(
+          page.body().contains("<script src=\"uplot/uPlot.iife.min.js\">"), "uPlot before live.js");
+      assertTrue(page.body().indexOf("uplot/uPlot.iife.min.js") < page.body().indexOf("live.js"));
+      assertTrue(page.body().contains("<link rel=\"stylesheet\" href=\"uplot/uPlot.min.css\">"));
+      assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"), "no outside URL");
+      HttpResponse<String> uplot = get(server.port(), LivePage.UPLOT_JS_PATH);
+      assertEquals(200, uplot.statusCode());
+      assertEquals(
+          "text/javascript; charset=utf-8", uplot.headers().firstValue("Content-Type").get());
+      assertTrue(uplot.body().startsWith("/*! https://github.com/leeoniya/uPlot"), "the library");
+      assertTrue(uplot.body().contains("uPlot"), "defines uPlot");
+      assertTrue(uplot.body().length() > 20_000, "minified uPlot is ~50 kB");
+      HttpResponse<String> css = get(server.port(), LivePage.UPLOT_CSS_PATH);
+      assertEquals(200, css.statusCode());
+      assertEquals("text/css; charset=utf-8", css.headers().firstValue("Content-Type").get());
+      assertTrue(css.body().contains(".uplot"), css.body());
+      assertEquals(
+          "default-src 'self'; img-src 'self' data:",
+          uplot.headers().firstValue("Content-Security-Policy").get());
+      assertTrue(
+          get(server.port(), "/live.js").body().contains("new uPlot("), "the timeline is uPlot");
+      assertEquals(404, get(server.port(), "/uplot/uPlot.cjs.js").statusCode(), "only what's used");
       assertEquals(404, get(server.port(), "/nothing").statusCode());
       assertEquals("ok\n", get(server.port(), "/healthz").body());
       assertEquals(200, get(server.port(), "/readyz").statusCode());
@@ -114,6 +139,8 @@ class LivePageTest {
       assertEquals(401, get(port, "/events?token=s3cre").statusCode());
       assertEquals(200, get(port, "/?token=s3cret").statusCode());
       assertEquals(200, get(port, "/live.js").statusCode(), "the script holds no data");
+      assertEquals(200, get(port, LivePage.UPLOT_JS_PATH).statusCode(), "nor does the library");
+      assertEquals(200, get(port, LivePage.UPLOT_CSS_PATH).statusCode());
       assertEquals(200, get(port, "/metrics").statusCode(), "scrapers need no token");
       assertEquals(200, get(port, "/healthz").statusCode(), "probes need no token");
       HttpResponse<Stream<String>> stream =

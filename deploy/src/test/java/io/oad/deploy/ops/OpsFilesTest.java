@@ -9,6 +9,8 @@ import io.oad.contract.Topics;
 import io.oad.deploy.OadCli;
 import io.oad.service.MetricsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +22,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -35,6 +43,8 @@ class OpsFilesTest {
   private static final int INGEST_PORT = 9403;
 
   private static final Map<String, Integer> PORTS = rolePorts();
+
+  private static final Path K8S = OpsFiles.OPS.resolve("k8s");
 
   private static Map<String, Integer> rolePorts() {
     CommandLine cli = new CommandLine(OadCli.class);
@@ -210,7 +220,7 @@ class OpsFilesTest {
 
     assertEquals(Set.of("ingest", "extract", "detect"), workloads.keySet());
     assertEquals("Deployment", workloads.get("ingest").path("kind").asText());
-    assertEquals("Deployment", workloads.get("extract").path("kind").asText());
+    assertEquals("StatefulSet", workloads.get("extract").path("kind").asText(), "exactly once");
     assertEquals("StatefulSet", workloads.get("detect").path("kind").asText());
 
     Map<String, Integer> rolePorts = new HashMap<>();
@@ -282,6 +292,171 @@ class OpsFilesTest {
       served.add(role);
     }
     assertEquals(new TreeSet<>(rolePorts.keySet()), served);
+  }
+
+  /** Every Kubernetes document under {@code k8s/} but the kustomization, by kind and name. */
+  private static Map<String, JsonNode> k8sObjects() {
+    Map<String, JsonNode> objects = new TreeMap<>();
+    for (Path file : OpsFiles.all()) {
+      if (file.startsWith(K8S) && !file.getFileName().toString().equals("kustomization.yaml")) {
+        for (JsonNode doc : OpsFiles.read(file)) {
+          objects.put(idOf(doc), doc);
+        }
+      }
+    }
+    return objects;
+  }
+
+  private static String idOf(JsonNode doc) {
+    return doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+  }
+
+  private static JsonNode container(JsonNode workload) {
+    return workload.path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  /**
+   * The container's environment as the pod {@code pod} sees it: plain values, and the downward
+   * API's {@code metadata.name} as the pod name; any other reference fails the test.
+   */
+  private static Map<String, String> envOf(JsonNode workload, String pod) {
+    Map<String, String> env = new TreeMap<>();
+    for (JsonNode e : container(workload).path("env")) {
+      String name = e.path("name").asText();
+      if (e.has("value")) {
+        env.put(name, e.path("value").asText());
+      } else {
+        assertEquals(
+            "metadata.name",
+            e.path("valueFrom").path("fieldRef").path("fieldPath").asText(),
+            name + " comes from the pod name");
+        env.put(name, pod);
+      }
+    }
+    return env;
+  }
+
+  /** The role configuration a pod loads: the ConfigMap's oad.properties and its environment. */
+  private static OadConfig configOf(JsonNode workload, String pod) throws Exception {
+    Properties file = new Properties();
+    file.load(
+        new StringReader(
+            k8sObjects().get("ConfigMap/oad-config").path("data").path("oad.properties").asText()));
+    Map<String, String> values = new TreeMap<>();
+    file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k)));
+    return OadConfig.of(values, "oad.properties", envOf(workload, pod));
+  }
+
+  @Test
+  void shouldRunTheExtractorExactlyOnceWithThePodNameAsTransactionalId() throws Exception {
+    Map<String, JsonNode> objects = k8sObjects();
+    JsonNode extract = objects.get("StatefulSet/oad-extract");
+    assertTrue(extract != null, "extract is a StatefulSet: " + objects.keySet());
+    assertEquals("oad-extract-1", configOf(extract, "oad-extract-1").extractTransactionalId());
+    assertEquals("oad-extract-0", configOf(extract, "oad-extract-0").extractTransactionalId());
+    // the StatefulSet's service exists, is headless and selects the extractor
+    JsonNode service = objects.get("Service/" + extract.path("spec").path("serviceName").asText());
+    assertTrue(service != null, "the extractor's governing service");
+    assertEquals("None", service.path("spec").path("clusterIP").asText());
+    assertEquals(
+        extract.path("spec").path("selector").path("matchLabels"),
+        service.path("spec").path("selector"));
+    assertEquals(
+        "0.0.0.0",
+        configOf(extract, "oad-extract-0").metricsBindAddress(),
+        "probes reach the pod's IP");
+  }
+
+  @Test
+  void shouldGiveDetectsStreamsMainConsumerTheStaticMemberIdOfItsPod() throws Exception {
+    JsonNode detect = k8sObjects().get("StatefulSet/oad-detect");
+    OadConfig oad = configOf(detect, "oad-detect-1");
+    Map<String, Object> streams = new HashMap<>(oad.kafkaProperties());
+    streams.put(StreamsConfig.APPLICATION_ID_CONFIG, "oad-detector");
+    streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, oad.bootstrapServers());
+    StreamsConfig config = new StreamsConfig(streams);
+    // Streams suffixes the thread number, so every thread of every pod is its own static member
+    assertEquals(
+        "oad-detect-1-2",
+        config
+            .getMainConsumerConfigs("oad-detector", "c", 2)
+            .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    assertFalse(
+        config.getRestoreConsumerConfigs("c").containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    // the live page's consumer in the same process is not a static member
+    assertFalse(
+        oad.kafkaClientProperties("consumer.")
+            .containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    assertFalse(
+        oad.kafkaClientProperties("producer.")
+            .containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+  }
+
+  @Test
+  void shouldBudgetDisruptionsOfTheScaledRolesOnly() {
+    Map<String, JsonNode> objects = k8sObjects();
+    Map<String, JsonNode> budgets = new TreeMap<>();
+    objects.forEach(
+        (id, doc) -> {
+          if (doc.path("kind").asText().equals("PodDisruptionBudget")) {
+            assertEquals("policy/v1", doc.path("apiVersion").asText(), id);
+            budgets.put(
+                doc.path("metadata").path("labels").path("app.kubernetes.io/component").asText(),
+                doc);
+          }
+        });
+    assertEquals(Set.of("extract", "detect"), budgets.keySet(), "ingest: one pod per camera");
+    budgets.forEach(
+        (role, pdb) -> {
+          JsonNode workload = objects.get("StatefulSet/oad-" + role);
+          assertEquals(
+              workload.path("spec").path("selector").path("matchLabels"),
+              pdb.path("spec").path("selector").path("matchLabels"),
+              "the budget of " + role + " covers its pods");
+          assertEquals(1, pdb.path("spec").path("maxUnavailable").asInt(), role);
+          assertTrue(workload.path("spec").path("replicas").asInt() > 1, role + " has spares");
+        });
+  }
+
+  @Test
+  void shouldListEveryManifestInTheKustomization() throws Exception {
+    Set<String> files = new TreeSet<>();
+    try (var list = Files.list(K8S)) {
+      list.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+          .forEach(files::add);
+    }
+    assertEquals(
+        files, new TreeSet<>(strings(OpsFiles.one("k8s/kustomization.yaml").path("resources"))));
+  }
+
+  /** {@code kubectl kustomize} (Debian: kubernetes-client) renders exactly the files' objects. */
+  @Test
+  void shouldRenderWithKubectlKustomize(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("rendered.yaml");
+    Path err = tmp.resolve("kubectl.err");
+    Process p;
+    try {
+      p =
+          new ProcessBuilder("kubectl", "kustomize", K8S.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+    } catch (IOException e) {
+      throw new AssertionError(
+          "kubectl is needed to render deploy/ops/k8s (Debian package kubernetes-client)", e);
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize took over a minute");
+    assertEquals(0, p.exitValue(), "kubectl kustomize failed: " + Files.readString(err));
+    Map<String, JsonNode> rendered = new TreeMap<>();
+    for (JsonNode doc : OpsFiles.read(out)) {
+      assertTrue(rendered.put(idOf(doc), doc) == null, "rendered twice: " + idOf(doc));
+    }
+    Map<String, JsonNode> objects = k8sObjects();
+    assertEquals(objects.keySet(), rendered.keySet());
+    assertTrue(rendered.size() >= 15, rendered.keySet().toString());
+    // rendered as written: the kustomization adds nothing to, and drops nothing from, the objects
+    objects.forEach((id, doc) -> assertEquals(doc, rendered.get(id), id));
   }
 
   @Test
