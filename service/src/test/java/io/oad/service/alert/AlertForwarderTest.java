@@ -209,13 +209,17 @@ class AlertForwarderTest {
     Map<String, AtomicInteger> got = new ConcurrentHashMap<>();
     Map<String, List<Long>> order = new ConcurrentHashMap<>();
     AtomicInteger requests = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean gateShut =
+        new java.util.concurrent.atomic.AtomicBoolean();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
     receiver.createContext(
         "/hook",
         ex -> {
           JsonNode json = JsonSerde.mapper().readTree(ex.getRequestBody().readAllBytes());
-          int status = requests.incrementAndGet() % 4 == 0 ? 503 : 200;
+          // while the gate is shut (the second instance joining) nothing is accepted, so the
+          // first instance cannot finish everything before the group has rebalanced
+          int status = gateShut.get() || requests.incrementAndGet() % 4 == 0 ? 503 : 200;
           if (status == 200) {
             String camera = json.get("camera").asText();
             long start = json.get("startTimeMs").asLong();
@@ -256,7 +260,8 @@ class AlertForwarderTest {
               null,
               "alert-scale",
               AlertSettings.DEFAULT_TYPES,
-              20,
+              // enough attempts to outlast the rebalance while the receiver's gate is shut
+              400,
               0,
               Duration.ofMillis(100),
               Duration.ofMillis(300),
@@ -279,7 +284,18 @@ class AlertForwarderTest {
         while (got.size() < 20 && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
+        gateShut.set(true);
         new Thread(b, "alert-b").start();
+        try (org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(
+                Map.of(
+                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap))) {
+          while (System.nanoTime() < deadline && !bothAssigned(admin, "alert-scale")) {
+            Thread.sleep(100);
+          }
+        }
+        gateShut.set(false);
         while (got.size() < cameras * perCamera && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
@@ -361,5 +377,14 @@ class AlertForwarderTest {
       consumer.poll(Duration.ofMillis(500)).forEach(all::add);
       return all.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> r));
     }
+  }
+
+  /** Whether the group has two members, each with at least one partition. */
+  private static boolean bothAssigned(org.apache.kafka.clients.admin.Admin admin, String group)
+      throws Exception {
+    var description = admin.describeConsumerGroups(java.util.List.of(group)).all().get().get(group);
+    return description.members().size() == 2
+        && description.members().stream()
+            .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
   }
 }
