@@ -48,4 +48,31 @@ public final class DeadLetterHeaders {
   public static final int MAX_KEY_BYTES = 256;
 
   private DeadLetterHeaders() {}
+
+  /**
+   * The longest prefix of {@code text} of at most {@code maxBytes} UTF-8 bytes, never splitting a
+   * character; text that was cut ends with {@code ...}. Reasons and copied header values of dead
+   * letters are cut with it.
+   */
+  public static String cut(String text, int maxBytes) {
+    if (text == null
+        || text.length() <= maxBytes / 3
+        || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= maxBytes) {
+      return text;
+    }
+    int budget = maxBytes - 3;
+    int end = 0;
+    int used = 0;
+    while (end < text.length()) {
+      int c = text.codePointAt(end);
+      // a lone surrogate (below 0x10000) is encoded as one '?': counting 3 is on the safe side
+      int bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (used + bytes > budget) {
+        break;
+      }
+      used += bytes;
+      end += Character.charCount(c);
+    }
+    return text.substring(0, end) + "...";
+  }
 }

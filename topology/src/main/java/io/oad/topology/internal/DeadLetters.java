@@ -182,22 +182,7 @@ public final class DeadLetters {
    * character; text that was cut ends with {@code ...}.
    */
   public static String cut(String text, int maxBytes) {
-    if (text == null || text.length() <= maxBytes / 3 || utf8Length(text) <= maxBytes) {
-      return text;
-    }
-    int budget = maxBytes - 3;
-    int end = 0;
-    int used = 0;
-    while (end < text.length()) {
-      int c = text.codePointAt(end);
-      int bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-      if (used + bytes > budget) {
-        break;
-      }
-      used += bytes;
-      end += Character.charCount(c);
-    }
-    return text.substring(0, end) + "...";
+    return DeadLetterHeaders.cut(text, maxBytes);
   }
 
   /**
