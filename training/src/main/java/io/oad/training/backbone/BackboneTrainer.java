@@ -118,10 +118,12 @@ public final class BackboneTrainer {
 
   private final Options options;
   private final PrintStream log;
+  private final TwoStreamBackbone start;
 
-  private BackboneTrainer(Options options, PrintStream log) {
+  private BackboneTrainer(Options options, PrintStream log, TwoStreamBackbone start) {
     this.options = options;
     this.log = log;
+    this.start = start;
   }
 
   /**
@@ -133,6 +135,22 @@ public final class BackboneTrainer {
    */
   public static Result train(
       Options options, List<Sample> train, List<Sample> val, PrintStream log) {
+    return train(options, null, train, val, log);
+  }
+
+  /**
+   * Fine-tunes: as {@link #train(Options, List, List, PrintStream)}, starting from {@code start}'s
+   * weights wherever a parameter has the same name and shape (all but the classifier head when the
+   * classes differ, which starts from random weights). {@code start} is not changed.
+   *
+   * @param start the backbone to start from, or null to start from random weights
+   */
+  public static Result train(
+      Options options,
+      TwoStreamBackbone start,
+      List<Sample> train,
+      List<Sample> val,
+      PrintStream log) {
     check(options, train, "training");
     check(options, val, "validation");
     if (train.size() < options.batchSize()) {
@@ -146,7 +164,7 @@ public final class BackboneTrainer {
     int threadsBefore = JniUtils.getNumThreads();
     JniUtils.setNumThreads(1);
     try {
-      return new BackboneTrainer(options, log).run(train, val);
+      return new BackboneTrainer(options, log, start).run(train, val);
     } finally {
       JniUtils.setNumThreads(threadsBefore);
     }
@@ -173,6 +191,9 @@ public final class BackboneTrainer {
     try {
       TwoStreamNetwork network = new TwoStreamNetwork(options.network());
       network.initialize(manager, DataType.FLOAT32, network.inputShapes(options.batchSize()));
+      if (start != null) {
+        copyMatching(start.network(), network);
+      }
       List<Parameter> trained = new ArrayList<>();
       for (Parameter p : network.getParameters().values()) {
         if (p.requiresGradient()) {
@@ -310,6 +331,32 @@ public final class BackboneTrainer {
       }
     }
     return new double[] {(double) correct / samples.size(), recallSum / present};
+  }
+
+  /** Copies every parameter of {@code from} into the one of {@code to} of equal name and shape. */
+  private void copyMatching(TwoStreamNetwork from, TwoStreamNetwork to) {
+    java.util.Map<String, Parameter> source = new java.util.HashMap<>();
+    for (ai.djl.util.Pair<String, Parameter> p : from.getParameters()) {
+      source.put(p.getKey(), p.getValue());
+    }
+    int copied = 0;
+    List<String> kept = new ArrayList<>();
+    for (ai.djl.util.Pair<String, Parameter> p : to.getParameters()) {
+      Parameter s = source.get(p.getKey());
+      NDArray target = p.getValue().getArray();
+      if (s != null && s.getArray().getShape().equals(target.getShape())) {
+        target.set(s.getArray().toByteBuffer());
+        copied++;
+      } else {
+        kept.add(p.getKey());
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "fine-tuning: %d parameters from the start backbone, %d new %s%n",
+        copied,
+        kept.size(),
+        kept);
   }
 
   /** Learning rate along half a cosine from {@code initial} to 2% of it over {@code steps}. */
