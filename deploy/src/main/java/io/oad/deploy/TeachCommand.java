@@ -191,8 +191,8 @@ public final class TeachCommand implements Callable<Integer> {
       List<LabeledSequence> holdout = embed("embed held out", holdoutStreams, backbone);
 
       log.println("[5/6] training OadTR");
-      OadtrConfig shipped = Models.shippedConfig(backbone.dimension());
-      OadtrConfig model = withClasses(shipped, catalog.classNames().size());
+      OadtrConfig model =
+          Models.shippedConfig(backbone.dimension()).withNumClasses(catalog.classNames().size());
       TrainConfig config =
           TrainConfig.builder(model, catalog.classNames(), ClassLayout.of(model.numClasses(), 0))
               .optEpochs(epochs)
@@ -379,22 +379,6 @@ public final class TeachCommand implements Callable<Integer> {
         .filter(e -> !Double.isNaN(e.valMAP()))
         .max(Comparator.comparingDouble(EpochStats::valMAP))
         .orElse(epochs.get(epochs.size() - 1));
-  }
-
-  private static OadtrConfig withClasses(OadtrConfig c, int classes) {
-    return new OadtrConfig(
-        c.featureDim(),
-        c.window(),
-        c.dModel(),
-        c.encoderLayers(),
-        c.encoderHeads(),
-        c.encoderFfn(),
-        c.decoderLayers(),
-        c.decoderHeads(),
-        c.decoderFfn(),
-        c.futureSteps(),
-        classes,
-        c.dropout());
   }
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

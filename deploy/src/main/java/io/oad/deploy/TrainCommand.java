@@ -198,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
           };
       config = preset.toBuilder();
       if (train.get(0).dim() != preset.model().featureDim()) {
-        config.setModel(withFeatureDim(preset.model(), train.get(0).dim()));
+        config.setModel(preset.model().withFeatureDim(train.get(0).dim()));
       }
     }
     if (epochs != null) {
@@ -228,22 +228,6 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT, "model archive %s (validation mAP %.3f)%n", out, result.finalMAP());
     return 0;
-  }
-
-  private static OadtrConfig withFeatureDim(OadtrConfig c, int dim) {
-    return new OadtrConfig(
-        dim,
-        c.window(),
-        c.dModel(),
-        c.encoderLayers(),
-        c.encoderHeads(),
-        c.encoderFfn(),
-        c.decoderLayers(),
-        c.decoderHeads(),
-        c.decoderFfn(),
-        c.futureSteps(),
-        c.numClasses(),
-        c.dropout());
   }
 
   private static OadtrConfig smaller(OadtrConfig c, int dim) {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oad.datasets.compose.ClassFolderLayout;
 import io.oad.detector.Detector;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.service.Models;
-import io.oad.training.features.SharedClips;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,21 +29,9 @@ class TeachCommandTest {
 
   @TempDir Path tmp;
 
-  static Path layout(Path clips, List<String> actions, List<String> subjects) throws Exception {
-    Path videos = SharedClips.weizmann().resolve("videos");
-    for (String a : actions) {
-      Files.createDirectories(clips.resolve(a));
-      for (String s : subjects) {
-        String name = s + "_" + a + ".avi";
-        Files.copy(videos.resolve(a).resolve(name), clips.resolve(a).resolve(name));
-      }
-    }
-    return clips;
-  }
-
   @Test
   void shouldTeachFromClassFoldersAndWriteArchivesThatLoad() throws Exception {
-    Path clips = layout(tmp.resolve("clips"), ACTIONS, SUBJECTS);
+    Path clips = ClassFolderLayout.weizmann(tmp.resolve("clips"), ACTIONS, SUBJECTS, true);
     Path out = tmp.resolve("out");
     long t0 = System.nanoTime();
     int code =
@@ -98,7 +86,9 @@ class TeachCommandTest {
 
   @Test
   void shouldNameAHoldoutGroupThatMatchesNothing() throws Exception {
-    Path clips = layout(tmp.resolve("clips"), List.of("walk", "wave1"), List.of("daria", "ira"));
+    Path clips =
+        ClassFolderLayout.weizmann(
+            tmp.resolve("clips"), List.of("walk", "wave1"), List.of("daria", "ira"), true);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream saved = System.err;
     int code;

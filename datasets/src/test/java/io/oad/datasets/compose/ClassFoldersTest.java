@@ -21,18 +21,9 @@ class ClassFoldersTest {
 
   @TempDir Path tmp;
 
-  /** Links {@code <subject>_<action>.avi} of the shared clips as {@code clips/<action>/...}. */
+  /** Copies the shared clips as {@code clips/<action>/<subject>_<action>.avi}. */
   private Path layout(List<String> actions, List<String> subjects) throws Exception {
-    Path videos = SharedClips.weizmannDir().resolve("videos");
-    Path clips = tmp.resolve("clips");
-    for (String a : actions) {
-      Files.createDirectories(clips.resolve(a));
-      for (String s : subjects) {
-        String name = s + "_" + a + ".avi";
-        Files.createSymbolicLink(clips.resolve(a).resolve(name), videos.resolve(a).resolve(name));
-      }
-    }
-    return clips;
+    return ClassFolderLayout.weizmann(tmp.resolve("clips"), actions, subjects, false);
   }
 
   @Test
