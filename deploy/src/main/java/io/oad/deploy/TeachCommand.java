@@ -102,6 +102,13 @@ public final class TeachCommand implements Callable<Integer> {
   int streamsPerGroup;
 
   @Option(
+      names = "--holdout-streams",
+      defaultValue = "3",
+      description =
+          "Composed streams per held-out group for the evaluation (default: ${DEFAULT-VALUE}).")
+  int holdoutStreamsPerGroup;
+
+  @Option(
       names = "--backbone-epochs",
       defaultValue = "6",
       description =
@@ -116,9 +123,16 @@ public final class TeachCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "12",
-      description = "OadTR epochs (default: ${DEFAULT-VALUE}).")
+      defaultValue = "8",
+      description =
+          "OadTR epochs; the learning rate drops x0.1 after half of them (default: ${DEFAULT-VALUE}).")
   int epochs;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "5e-4",
+      description = "OadTR learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
 
   @Option(
       names = "--batch",
@@ -147,9 +161,9 @@ public final class TeachCommand implements Callable<Integer> {
     Path work = out.resolve("work");
     Files.createDirectories(work);
     Path startDir = startBackbone != null ? startBackbone : Models.home().resolve(Backbones.FOLDER);
-    if (backboneEpochs < 0 || epochs < 1 || streamsPerGroup < 1) {
+    if (backboneEpochs < 0 || epochs < 1 || streamsPerGroup < 1 || holdoutStreamsPerGroup < 1) {
       throw new IllegalArgumentException(
-          "need --backbone-epochs >= 0, --epochs >= 1, --streams-per-group >= 1");
+          "need --backbone-epochs >= 0, --epochs >= 1, --streams-per-group >= 1, --holdout-streams >= 1");
     }
 
     log.println("[1/6] clips and backgrounds: " + clips);
@@ -169,7 +183,12 @@ public final class TeachCommand implements Callable<Integer> {
     List<ComposedStream> valStreams =
         compose(catalog, split.val(), seed + 1000, 1, work.resolve("streams-val"));
     List<ComposedStream> holdoutStreams =
-        compose(catalog, split.holdout(), seed + 2000, 1, work.resolve("streams-holdout"));
+        compose(
+            catalog,
+            split.holdout(),
+            seed + 2000,
+            holdoutStreamsPerGroup,
+            work.resolve("streams-holdout"));
 
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("clips", clips.toAbsolutePath().normalize().toString());
@@ -197,8 +216,8 @@ public final class TeachCommand implements Callable<Integer> {
           TrainConfig.builder(model, catalog.classNames(), ClassLayout.of(model.numClasses(), 0))
               .optEpochs(epochs)
               .optBatchSize(batch)
-              .optLearningRate(1e-4f)
-              .optLrDecayEvery(Math.max(1, epochs * 5 / 12))
+              .optLearningRate(lr)
+              .optLrDecayEvery(Math.max(1, epochs / 2))
               .optExtractorId(backbone.id())
               .optModelId(
                   "oadtr-teach-" + out.toAbsolutePath().normalize().getFileName() + "-s" + seed)

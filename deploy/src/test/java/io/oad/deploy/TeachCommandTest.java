@@ -49,6 +49,8 @@ class TeachCommandTest {
             "lena",
             "--streams-per-group",
             "2",
+            "--holdout-streams",
+            "1",
             "--backbone-epochs",
             "1",
             "--epochs",

@@ -1,0 +1,98 @@
+package io.oad.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oad.contract.Prediction;
+import io.oad.contract.Topics;
+import io.oad.datasets.compose.ClassFolderLayout;
+import io.oad.deploy.OadCli;
+import io.oad.detector.Detector;
+import io.oad.extractor.TwoStreamBackbone;
+import io.oad.service.EmbeddedKafka;
+import io.oad.service.Models;
+import io.oad.service.Pipeline;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code oad teach} writes is served as it is: a short teach run on Weizmann clips laid out in
+ * class folders, then the held-out subject's clips through ingest, a real (in-process) broker, the
+ * extractor with {@code OUT/backbone} and the topology with {@code OUT/detector}.
+ */
+@Tag("integration")
+class TeachServedIT {
+  private static final List<String> ACTIONS = List.of("jack", "walk", "wave1");
+
+  @TempDir Path tmp;
+
+  @Test
+  void shouldServeTheTaughtArchivesThroughTheBroker() throws Exception {
+    Path clips =
+        ClassFolderLayout.weizmann(
+            tmp.resolve("clips"), ACTIONS, List.of("daria", "ira", "moshe"), true);
+    Path out = tmp.resolve("taught");
+    assertEquals(
+        0,
+        OadCli.run(
+            "teach",
+            "--clips",
+            clips.toString(),
+            "--out",
+            out.toString(),
+            "--group-pattern",
+            "^([a-z]+)_",
+            "--holdout-groups",
+            "moshe",
+            "--streams-per-group",
+            "1",
+            "--holdout-streams",
+            "1",
+            "--backbone-epochs",
+            "1",
+            "--epochs",
+            "1",
+            "--start-backbone",
+            Path.of(System.getProperty("oad.root")).resolve("models/backbone").toString()));
+
+    List<String> moshe =
+        ACTIONS.stream()
+            .map(a -> clips.resolve(a).resolve("moshe_" + a + ".avi").toString())
+            .toList();
+    try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
+      kafka.createTopics(2, Topics.all());
+      // the pipeline owns both models from here on, as the served roles do
+      TwoStreamBackbone backbone = TwoStreamBackbone.load(out.resolve("backbone"));
+      Detector detector = Models.detector(out.resolve("detector"), backbone.dimension());
+      try (Pipeline pipeline =
+          new Pipeline(
+              kafka.bootstrapServers(),
+              tmp.resolve("streams"),
+              backbone,
+              detector,
+              new PrometheusRegistry())) {
+        pipeline.awaitRunning(Duration.ofSeconds(60));
+        Map<String, Long> published =
+            EndToEndIT.ingest(kafka.bootstrapServers(), Map.of("cam-moshe", moshe));
+        long expected = published.get("cam-moshe");
+        assertTrue(expected > 10, "published " + published);
+        List<Prediction> got =
+            EndToEndIT.readPredictions(kafka.bootstrapServers(), expected, Duration.ofSeconds(120))
+                .getOrDefault("cam-moshe", List.of());
+        assertEquals(expected, got.size(), "one prediction per published frame");
+        for (Prediction p : got) {
+          assertEquals(
+              List.of("background", "jack", "walk", "wave1"),
+              List.copyOf(p.scores().keySet()).stream().sorted().toList());
+          assertTrue(p.modelId().contains(detector.modelId()), p.modelId());
+        }
+      }
+    }
+  }
+}
