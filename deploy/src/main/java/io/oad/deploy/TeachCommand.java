@@ -359,8 +359,9 @@ public final class TeachCommand implements Callable<Integer> {
             defaults.maxShift(),
             defaults.jitter(),
             seed);
-    BackboneTrainer.Result result = BackboneTrainer.train(options, start, train, val, log);
+    BackboneTrainer.Result result = BackboneTrainer.train(options, start, true, train, val, log);
     record.put("backboneEpochs", result.epochs());
+    record.put("backboneKeptEpoch", result.keptEpoch());
     record.put("backboneTrainSamples", train.size());
     return result.backbone();
   }

@@ -36,27 +36,17 @@ class TeachCommandTest {
     long t0 = System.nanoTime();
     int code =
         OadCli.run(
-            "teach",
-            "--clips",
-            clips.toString(),
-            "--out",
-            out.toString(),
-            "--group-pattern",
-            "^([a-z]+)_",
-            "--holdout-groups",
-            "moshe",
-            "--val-groups",
-            "lena",
-            "--streams-per-group",
-            "2",
-            "--holdout-streams",
-            "1",
-            "--backbone-epochs",
-            "1",
-            "--epochs",
-            "2",
-            "--start-backbone",
-            shippedBackbone().toString());
+            TeachRuns.shortRun(
+                clips,
+                out,
+                "--holdout-groups",
+                "moshe",
+                "--val-groups",
+                "lena",
+                "--streams-per-group",
+                "2",
+                "--epochs",
+                "2"));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(0, code);
     System.out.printf("oad teach took %.1f s%n", seconds);
@@ -96,28 +86,12 @@ class TeachCommandTest {
     int code;
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code =
-          OadCli.run(
-              "teach",
-              "--clips",
-              clips.toString(),
-              "--out",
-              tmp.resolve("out").toString(),
-              "--group-pattern",
-              "^([a-z]+)_",
-              "--holdout-groups",
-              "mosh",
-              "--start-backbone",
-              shippedBackbone().toString());
+      code = OadCli.run(TeachRuns.shortRun(clips, tmp.resolve("out"), "--holdout-groups", "mosh"));
     } finally {
       System.setErr(saved);
     }
     assertEquals(2, code);
     String message = err.toString(StandardCharsets.UTF_8);
     assertTrue(message.contains("'mosh'") && message.contains("--holdout-groups"), message);
-  }
-
-  private static Path shippedBackbone() {
-    return Path.of(System.getProperty("oad.root")).resolve("models/backbone");
   }
 }

@@ -113,17 +113,23 @@ public final class BackboneTrainer {
       double valBalancedAccuracy,
       double seconds) {}
 
-  /** The trained backbone (the caller closes it) and every epoch's numbers. */
-  public record Result(TwoStreamBackbone backbone, List<EpochStats> epochs) {}
+  /**
+   * The trained backbone (the caller closes it), every epoch's numbers and the epoch whose weights
+   * it holds (the last one, or with {@code keepBest} the one of best balanced validation accuracy).
+   */
+  public record Result(TwoStreamBackbone backbone, List<EpochStats> epochs, int keptEpoch) {}
 
   private final Options options;
   private final PrintStream log;
   private final TwoStreamBackbone start;
+  private final boolean keepBest;
 
-  private BackboneTrainer(Options options, PrintStream log, TwoStreamBackbone start) {
+  private BackboneTrainer(
+      Options options, PrintStream log, TwoStreamBackbone start, boolean keepBest) {
     this.options = options;
     this.log = log;
     this.start = start;
+    this.keepBest = keepBest;
   }
 
   /**
@@ -135,7 +141,7 @@ public final class BackboneTrainer {
    */
   public static Result train(
       Options options, List<Sample> train, List<Sample> val, PrintStream log) {
-    return train(options, null, train, val, log);
+    return train(options, null, false, train, val, log);
   }
 
   /**
@@ -144,10 +150,13 @@ public final class BackboneTrainer {
    * classes differ, which starts from random weights). {@code start} is not changed.
    *
    * @param start the backbone to start from, or null to start from random weights
+   * @param keepBest return the weights of the epoch of best balanced validation accuracy (the
+   *     validation samples choose the training length) instead of the last epoch's
    */
   public static Result train(
       Options options,
       TwoStreamBackbone start,
+      boolean keepBest,
       List<Sample> train,
       List<Sample> val,
       PrintStream log) {
@@ -164,7 +173,7 @@ public final class BackboneTrainer {
     int threadsBefore = JniUtils.getNumThreads();
     JniUtils.setNumThreads(1);
     try {
-      return new BackboneTrainer(options, log, start).run(train, val);
+      return new BackboneTrainer(options, log, start, keepBest && !val.isEmpty()).run(train, val);
     } finally {
       JniUtils.setNumThreads(threadsBefore);
     }
@@ -215,6 +224,9 @@ public final class BackboneTrainer {
           new Augmenter(options.network().width(), options.network().height(), options);
       Random random = new Random(options.seed() * 1_000_003L + 7);
       List<EpochStats> history = new ArrayList<>();
+      List<NDArray> best = null;
+      int bestEpoch = options.epochs();
+      double bestAccuracy = Double.NEGATIVE_INFINITY;
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         long start = System.nanoTime();
         int[] order = shuffled(train.size(), random);
@@ -287,8 +299,32 @@ public final class BackboneTrainer {
             stats.valAccuracy(),
             stats.valBalancedAccuracy(),
             stats.seconds());
+        if (keepBest && stats.valBalancedAccuracy() > bestAccuracy) {
+          bestAccuracy = stats.valBalancedAccuracy();
+          bestEpoch = stats.epoch();
+          if (best != null) {
+            best.forEach(NDArray::close);
+          }
+          best = new ArrayList<>();
+          for (ai.djl.util.Pair<String, Parameter> p : network.getParameters()) {
+            best.add(p.getValue().getArray().duplicate());
+          }
+        }
       }
-      return new Result(new TwoStreamBackbone(manager, network), List.copyOf(history));
+      if (best != null) {
+        int i = 0;
+        for (ai.djl.util.Pair<String, Parameter> p : network.getParameters()) {
+          p.getValue().getArray().set(best.get(i++).toByteBuffer());
+        }
+        best.forEach(NDArray::close);
+        log.printf(
+            Locale.ROOT,
+            "backbone: kept epoch %d of %d (best balanced validation accuracy %.3f)%n",
+            bestEpoch,
+            options.epochs(),
+            bestAccuracy);
+      }
+      return new Result(new TwoStreamBackbone(manager, network), List.copyOf(history), bestEpoch);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
