@@ -9,10 +9,12 @@ import io.oad.datasets.compose.ClassFolderLayout;
 import io.oad.deploy.OadCli;
 import io.oad.deploy.TeachRuns;
 import io.oad.detector.Detector;
-import io.oad.extractor.TwoStreamBackbone;
+import io.oad.extractor.Backbone;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
 import io.oad.service.Pipeline;
+import io.oad.service.models.ModelMetrics;
+import io.oad.service.models.ModelRollout;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What {@code oad teach} writes is served as it is: a short teach run on Weizmann clips laid out in
  * class folders, then the held-out subject's clips through ingest, a real (in-process) broker, the
- * extractor with {@code OUT/backbone} and the topology with {@code OUT/detector}.
+ * extractor and the topology with the versions {@code oad demo --model-dir OUT} picks: {@code
+ * OUT/backbone} and {@code OUT/detector}.
  */
 @Tag("integration")
 class TeachServedIT {
@@ -58,9 +61,21 @@ class TeachServedIT {
             .toList();
     try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
       kafka.createTopics(2, Topics.all());
-      // the pipeline owns both models from here on, as the served roles do
-      TwoStreamBackbone backbone = TwoStreamBackbone.load(out.resolve("backbone"));
-      Detector detector = Models.detector(out.resolve("detector"), backbone.dimension());
+      // OUT as the versions folder of oad demo --model-dir / detect --model-dir / extract
+      // --backbone-dir: its backbone/ and detector/ subfolders are what serves at start
+      Backbone backbone;
+      Path detectorDir;
+      try (ModelRollout rollout = new ModelRollout(out, new ModelMetrics(), Duration.ofHours(1))) {
+        backbone =
+            rollout.initialBackbone(
+                () -> {
+                  throw new AssertionError("no backbone version found in " + out);
+                });
+        detectorDir = rollout.initialDetector(null);
+      }
+      assertEquals("detector", detectorDir.getFileName().toString());
+      Detector detector = Models.detector(detectorDir, backbone.dimension());
+      Models.checkExtractor(detector, backbone.id());
       try (Pipeline pipeline =
           new Pipeline(
               kafka.bootstrapServers(),
