@@ -92,4 +92,37 @@ class ClassFoldersTest {
     assertTrue(e.getMessage().contains("'moshe'"), e.getMessage());
     assertTrue(e.getMessage().contains("--holdout-groups"), e.getMessage());
   }
+
+  /** Re-encodes {@code from} at another size, codec and frame rate. */
+  private static void reencode(Path from, Path to, int width, int height, double fps) {
+    BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    try (StreamWriter writer = new StreamWriter(to, width, height, fps, StreamCodec.MJPEG)) {
+      ClipFrames.forEach(from, frame, writer::write);
+    }
+  }
+
+  @Test
+  void clipsOfAGroupMayDifferInSizeAndCodecButNotInFrameRate() throws Exception {
+    Path clips = layout(List.of("walk", "wave1"), List.of("daria", "ira"));
+    Path big = clips.resolve("wave1").resolve("daria_wave1.avi");
+    Path source = SharedClips.weizmannDir().resolve("videos/wave1/daria_wave1.avi");
+    Files.delete(big);
+    reencode(source, big, 320, 240, 25);
+    ClipCatalog c = ClassFolders.load(clips, BY_SUBJECT, tmp.resolve("bg"), QUIET);
+    assertEquals(320, c.clipsOf("daria").get(1).width());
+    ComposedStream stream =
+        StreamComposer.compose(
+            c, "daria", 1, ComposeOptions.builder().build(), tmp.resolve("s/daria.avi"));
+    assertEquals(180, stream.width(), "the stream has the size of the group's first clip");
+    int clipFrames = c.clipsOf("daria").stream().mapToInt(Clip::frames).sum();
+    assertTrue(stream.frames() >= clipFrames, stream.frames() + " frames, clips " + clipFrames);
+
+    Files.delete(big);
+    reencode(source, big, 180, 144, 30);
+    IngestException e =
+        assertThrows(
+            IngestException.class,
+            () -> ClassFolders.load(clips, BY_SUBJECT, tmp.resolve("bg"), QUIET));
+    assertTrue(e.getMessage().contains(big.toString()), e.getMessage());
+  }
 }
