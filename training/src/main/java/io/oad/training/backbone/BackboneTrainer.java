@@ -15,6 +15,7 @@ import io.oad.extractor.FrameTensor;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.extractor.TwoStreamConfig;
 import io.oad.extractor.TwoStreamNetwork;
+import io.oad.training.Eta;
 import io.oad.training.GuardedStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -227,6 +228,7 @@ public final class BackboneTrainer {
       List<NDArray> best = null;
       int bestEpoch = options.epochs();
       double bestAccuracy = Double.NEGATIVE_INFINITY;
+      long loopStart = System.nanoTime();
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         long start = System.nanoTime();
         int[] order = shuffled(train.size(), random);
@@ -291,14 +293,15 @@ public final class BackboneTrainer {
         history.add(stats);
         log.printf(
             Locale.ROOT,
-            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (balanced %.3f) (%.1f s)%n",
+            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (balanced %.3f) (%.1f s, %s)%n",
             stats.epoch(),
             options.epochs(),
             stats.trainLoss(),
             stats.trainAccuracy(),
             stats.valAccuracy(),
             stats.valBalancedAccuracy(),
-            stats.seconds());
+            stats.seconds(),
+            Eta.after(loopStart, stats.epoch(), options.epochs()));
         if (keepBest && stats.valBalancedAccuracy() > bestAccuracy) {
           bestAccuracy = stats.valBalancedAccuracy();
           bestEpoch = stats.epoch();
