@@ -201,7 +201,8 @@ public final class TeachCommand implements Callable<Integer> {
     record.put("startBackbone", startDir.toAbsolutePath().normalize().toString());
     Path backboneDir = out.resolve("backbone");
     try (TwoStreamBackbone start = TwoStreamBackbone.load(startDir);
-        TwoStreamBackbone backbone = fineTune(start, catalog, trainStreams, valStreams, record)) {
+        TwoStreamBackbone backbone =
+            fineTune(startDir, start, catalog, trainStreams, valStreams, record)) {
       backbone.save(backboneDir);
 
       log.println("[4/6] embedding with backbone " + backbone.id());
@@ -331,7 +332,9 @@ public final class TeachCommand implements Callable<Integer> {
     return streams;
   }
 
+  /** The fine-tuned backbone, or with {@code --backbone-epochs 0} the start one loaded again. */
   private TwoStreamBackbone fineTune(
+      Path startDir,
       TwoStreamBackbone start,
       ClipCatalog catalog,
       List<ComposedStream> trainStreams,
@@ -343,7 +346,7 @@ public final class TeachCommand implements Callable<Integer> {
             s.width(), s.height(), s.channels(), s.dimension(), catalog.classNames().size());
     if (backboneEpochs == 0) {
       log.println("[3/6] backbone kept as it is (--backbone-epochs 0)");
-      return TwoStreamBackbone.load(Path.of(record.get("startBackbone").toString()));
+      return TwoStreamBackbone.load(startDir); // its own instance: the caller closes both
     }
     log.println("[3/6] fine-tuning backbone " + start.id());
     List<Sample> train = samples("frames train", trainStreams, start);
