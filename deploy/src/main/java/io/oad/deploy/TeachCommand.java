@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -146,12 +147,7 @@ public final class TeachCommand implements Callable<Integer> {
       description = "Backbone to fine-tune (default: <oad.home>/models/backbone).")
   Path startBackbone;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description =
-          "Seed of composition, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   private final PrintStream log = System.out;
 
@@ -179,14 +175,19 @@ public final class TeachCommand implements Callable<Integer> {
 
     log.println("[2/6] composing streams");
     List<ComposedStream> trainStreams =
-        compose(catalog, split.train(), seed, streamsPerGroup, work.resolve("streams-train"));
+        compose(
+            catalog,
+            split.train(),
+            seedOption.seed,
+            streamsPerGroup,
+            work.resolve("streams-train"));
     List<ComposedStream> valStreams =
-        compose(catalog, split.val(), seed + 1000, 1, work.resolve("streams-val"));
+        compose(catalog, split.val(), seedOption.seed + 1000, 1, work.resolve("streams-val"));
     List<ComposedStream> holdoutStreams =
         compose(
             catalog,
             split.holdout(),
-            seed + 2000,
+            seedOption.seed + 2000,
             holdoutStreamsPerGroup,
             work.resolve("streams-holdout"));
 
@@ -197,7 +198,7 @@ public final class TeachCommand implements Callable<Integer> {
     record.put("trainGroups", split.train());
     record.put("valGroups", split.val());
     record.put("holdoutGroups", split.holdout());
-    record.put("seed", seed);
+    record.put("seed", seedOption.seed);
     record.put("startBackbone", startDir.toAbsolutePath().normalize().toString());
     Path backboneDir = out.resolve("backbone");
     try (TwoStreamBackbone start = TwoStreamBackbone.load(startDir);
@@ -221,8 +222,11 @@ public final class TeachCommand implements Callable<Integer> {
               .optLrDecayEvery(Math.max(1, epochs / 2))
               .optExtractorId(backbone.id())
               .optModelId(
-                  "oadtr-teach-" + out.toAbsolutePath().normalize().getFileName() + "-s" + seed)
-              .optSeed(seed)
+                  "oadtr-teach-"
+                      + out.toAbsolutePath().normalize().getFileName()
+                      + "-s"
+                      + seedOption.seed)
+              .optSeed(seedOption.seed)
               .build();
       TrainResult result = Trainer.train(config, train, val, work.resolve("checkpoints"));
       EpochStats chosen = chosenEpoch(result, !val.isEmpty());
@@ -351,7 +355,7 @@ public final class TeachCommand implements Callable<Integer> {
     log.println("[3/6] fine-tuning backbone " + start.id());
     List<Sample> train = samples("frames train", trainStreams, start);
     List<Sample> val = samples("frames validation", valStreams, start);
-    BackboneTrainer.Options defaults = BackboneTrainer.Options.defaults(network, seed);
+    BackboneTrainer.Options defaults = BackboneTrainer.Options.defaults(network, seedOption.seed);
     BackboneTrainer.Options options =
         new BackboneTrainer.Options(
             network,
@@ -361,7 +365,7 @@ public final class TeachCommand implements Callable<Integer> {
             defaults.weightDecay(),
             defaults.maxShift(),
             defaults.jitter(),
-            seed);
+            seedOption.seed);
     BackboneTrainer.Result result = BackboneTrainer.train(options, start, true, train, val, log);
     record.put("backboneEpochs", result.epochs());
     record.put("backboneKeptEpoch", result.keptEpoch());

@@ -39,7 +39,6 @@ class TeachCommandTest {
             TeachRuns.shortRun(
                 clips,
                 out,
-                "--holdout-groups",
                 "moshe",
                 "--val-groups",
                 "lena",
@@ -86,7 +85,7 @@ class TeachCommandTest {
     int code;
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = OadCli.run(TeachRuns.shortRun(clips, tmp.resolve("out"), "--holdout-groups", "mosh"));
+      code = OadCli.run(TeachRuns.shortRun(clips, tmp.resolve("out"), "mosh"));
     } finally {
       System.setErr(saved);
     }

@@ -9,10 +9,11 @@ public final class TeachRuns {
   private TeachRuns() {}
 
   /**
-   * {@code oad teach} on {@code clips} grouped by subject ({@code <subject>_<action>.avi}), the
-   * shipped backbone as start, one backbone epoch, one held-out stream, then {@code more}.
+   * {@code oad teach} on {@code clips} grouped by subject ({@code <subject>_<action>.avi}) with
+   * {@code holdout} held out, the shipped backbone as start, one backbone epoch, one held-out
+   * stream, then {@code more}.
    */
-  public static String[] shortRun(Path clips, Path out, String... more) {
+  public static String[] shortRun(Path clips, Path out, String holdout, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -23,6 +24,8 @@ public final class TeachRuns {
                 out.toString(),
                 "--group-pattern",
                 "^([a-z]+)_",
+                "--holdout-groups",
+                holdout,
                 "--holdout-streams",
                 "1",
                 "--backbone-epochs",

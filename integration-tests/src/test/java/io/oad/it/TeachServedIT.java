@@ -45,15 +45,7 @@ class TeachServedIT {
     assertEquals(
         0,
         OadCli.run(
-            TeachRuns.shortRun(
-                clips,
-                out,
-                "--holdout-groups",
-                "moshe",
-                "--streams-per-group",
-                "1",
-                "--epochs",
-                "1")));
+            TeachRuns.shortRun(clips, out, "moshe", "--streams-per-group", "1", "--epochs", "1")));
 
     List<String> moshe =
         ACTIONS.stream()
