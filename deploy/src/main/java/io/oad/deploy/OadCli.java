@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       io.oad.bench.BenchCommand.class,
       io.oad.deploy.BackboneTrainCommand.class,
       TrainCommand.class,
+      TeachCommand.class,
       EvalCommand.class,
       WatchCommand.class,
       ConfigCommand.class,

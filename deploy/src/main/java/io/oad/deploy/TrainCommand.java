@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,12 +87,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Checkpoints and composed streams (default: data/train/<name of --out>).")
   Path work;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description =
-          "Seed of composition, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(names = "--epochs", description = "Epochs (default: the preset's; 12 for clips).")
   Integer epochs;
@@ -151,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
                 WeizmannData.compose(
                     catalog,
                     trainSubjects,
-                    seed,
+                    seedOption.seed,
                     clips.streamsPerSubject,
                     workDir.resolve("streams-train")),
                 backbone,
@@ -161,7 +157,11 @@ final class TrainCommand implements Callable<Integer> {
                 ? List.of()
                 : WeizmannData.embed(
                     WeizmannData.compose(
-                        catalog, valSubjects, seed + 1000, 1, workDir.resolve("streams-val")),
+                        catalog,
+                        valSubjects,
+                        seedOption.seed + 1000,
+                        1,
+                        workDir.resolve("streams-val")),
                     backbone,
                     System.out);
         OadtrConfig model = Models.shippedConfig(backbone.dimension());
@@ -172,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
                 .optLearningRate(1e-4f)
                 .optLrDecayEvery(5)
                 .optExtractorId(backbone.id())
-                .optModelId("oadtr-weizmann-s" + seed);
+                .optModelId("oadtr-weizmann-s" + seedOption.seed);
       }
     } else {
       train = NpyFeatures.read(features.dir, features.targets, features.split);
@@ -198,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
           };
       config = preset.toBuilder();
       if (train.get(0).dim() != preset.model().featureDim()) {
-        config.setModel(withFeatureDim(preset.model(), train.get(0).dim()));
+        config.setModel(preset.model().withFeatureDim(train.get(0).dim()));
       }
     }
     if (epochs != null) {
@@ -219,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainConfig built = config.build();
       config.setModel(built.model().withVariant(v)).optModelId(built.modelId() + "-" + v.label());
     }
-    config.optSeed(seed).optResume(resume);
+    config.optSeed(seedOption.seed).optResume(resume);
     TrainResult result = Trainer.train(config.build(), train, val, workDir.resolve("checkpoints"));
     for (EpochStats e : result.epochs()) {
       System.out.println("epoch " + e);
@@ -228,22 +228,6 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT, "model archive %s (validation mAP %.3f)%n", out, result.finalMAP());
     return 0;
-  }
-
-  private static OadtrConfig withFeatureDim(OadtrConfig c, int dim) {
-    return new OadtrConfig(
-        dim,
-        c.window(),
-        c.dModel(),
-        c.encoderLayers(),
-        c.encoderHeads(),
-        c.encoderFfn(),
-        c.decoderLayers(),
-        c.decoderHeads(),
-        c.decoderFfn(),
-        c.futureSteps(),
-        c.numClasses(),
-        c.dropout());
   }
 
   private static OadtrConfig smaller(OadtrConfig c, int dim) {

@@ -99,8 +99,22 @@ public record OadtrConfig(
 
   /** This configuration with another forward-pass variant. */
   public OadtrConfig withVariant(OadtrVariant v) {
+    return copy(featureDim, numClasses, Objects.requireNonNull(v, "variant"));
+  }
+
+  /** The same structure for embeddings of another dimension. */
+  public OadtrConfig withFeatureDim(int dim) {
+    return copy(dim, numClasses, variant);
+  }
+
+  /** The same structure with another number of classes (background included). */
+  public OadtrConfig withNumClasses(int classes) {
+    return copy(featureDim, classes, variant);
+  }
+
+  private OadtrConfig copy(int dim, int classes, OadtrVariant v) {
     return new OadtrConfig(
-        featureDim,
+        dim,
         window,
         dModel,
         encoderLayers,
@@ -110,9 +124,9 @@ public record OadtrConfig(
         decoderHeads,
         decoderFfn,
         futureSteps,
-        numClasses,
+        classes,
         dropout,
-        Objects.requireNonNull(v, "variant"));
+        v);
   }
 
   /**

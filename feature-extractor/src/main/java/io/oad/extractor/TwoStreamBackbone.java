@@ -152,6 +152,11 @@ public final class TwoStreamBackbone implements Backbone {
     }
   }
 
+  /** The network (its parameters belong to this backbone: read them, do not close them). */
+  public TwoStreamNetwork network() {
+    return network;
+  }
+
   @Override
   public String id() {
     return id;

@@ -113,7 +113,7 @@ class EndToEndIT {
     }
   }
 
-  private static Map<String, Long> ingest(String bootstrap, Map<String, List<String>> cameras)
+  static Map<String, Long> ingest(String bootstrap, Map<String, List<String>> cameras)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(cameras.size());
     Map<String, Long> published = new TreeMap<>();

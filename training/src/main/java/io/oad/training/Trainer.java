@@ -126,6 +126,7 @@ public final class Trainer {
               new GuardedStep(engine, params, adam, config.clipNorm()),
               loss);
 
+      long loopStart = System.nanoTime();
       for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
         schedule.setEpoch(epoch);
         int[] order = shuffled(data.size(), new Random(config.seed() * 1_000_003L + epoch));
@@ -183,12 +184,13 @@ public final class Trainer {
         new TrainerState(epoch + 1, steps, model, history).write(outDir);
         log.printf(
             Locale.ROOT,
-            "epoch %d/%d done: loss %.4f  val mAP %.4f  %.1f windows/s  -> %s%n",
+            "epoch %d/%d done: loss %.4f  val mAP %.4f  %.1f windows/s  %s  -> %s%n",
             epoch + 1,
             config.epochs(),
             stats.loss(),
             stats.valMAP(),
             windowsPerSecond,
+            Eta.after(loopStart, epoch + 1 - startEpoch, config.epochs() - startEpoch),
             archive);
       }
     }

@@ -29,12 +29,15 @@ public final class ClipCatalog {
       List.of("path", "action", "subject", "frames", "fps", "width", "height");
 
   private final Path dir;
+  private final Path backgrounds;
   private final List<Clip> clips;
   private final List<String> actions;
   private final List<String> subjects;
 
-  private ClipCatalog(Path dir, List<Clip> clips, List<String> actions, List<String> subjects) {
+  private ClipCatalog(
+      Path dir, Path backgrounds, List<Clip> clips, List<String> actions, List<String> subjects) {
     this.dir = dir;
+    this.backgrounds = backgrounds;
     this.clips = clips;
     this.actions = actions;
     this.subjects = subjects;
@@ -64,16 +67,8 @@ public final class ClipCatalog {
     if (clips.isEmpty()) {
       throw new IngestException(manifest + " lists no clips");
     }
-    clips.sort(Comparator.comparing(Clip::subject).thenComparing(Clip::action));
-    List<String> actions = List.copyOf(new TreeSet<>(clips.stream().map(Clip::action).toList()));
-    if (new TreeSet<>(WEIZMANN_ACTIONS).equals(new TreeSet<>(actions))
-        && !actions.equals(WEIZMANN_ACTIONS)) {
-      throw new IngestException(
-          "Weizmann actions in " + manifest + " sort as " + actions + ", not " + WEIZMANN_ACTIONS);
-    }
-    List<String> subjects = List.copyOf(new TreeSet<>(clips.stream().map(Clip::subject).toList()));
-    ClipCatalog catalog = new ClipCatalog(root, List.copyOf(clips), actions, subjects);
-    for (String subject : subjects) {
+    ClipCatalog catalog = of(root, root.resolve("backgrounds"), clips, manifest);
+    for (String subject : catalog.subjects()) {
       Path plate = catalog.backgroundOf(subject);
       if (!Files.isRegularFile(plate)) {
         throw new IngestException(
@@ -81,6 +76,28 @@ public final class ClipCatalog {
       }
     }
     return catalog;
+  }
+
+  /**
+   * A catalog of {@code clips} whose subjects' plates are {@code backgrounds/<subject>_bg.png} (not
+   * checked here).
+   *
+   * @param source what the clips were read from, for error messages
+   */
+  static ClipCatalog of(Path dir, Path backgrounds, List<Clip> clips, Path source) {
+    List<Clip> sorted = new ArrayList<>(clips);
+    sorted.sort(
+        Comparator.comparing(Clip::subject)
+            .thenComparing(Clip::action)
+            .thenComparing(Clip::relativePath));
+    List<String> actions = List.copyOf(new TreeSet<>(sorted.stream().map(Clip::action).toList()));
+    if (new TreeSet<>(WEIZMANN_ACTIONS).equals(new TreeSet<>(actions))
+        && !actions.equals(WEIZMANN_ACTIONS)) {
+      throw new IngestException(
+          "Weizmann actions in " + source + " sort as " + actions + ", not " + WEIZMANN_ACTIONS);
+    }
+    List<String> subjects = List.copyOf(new TreeSet<>(sorted.stream().map(Clip::subject).toList()));
+    return new ClipCatalog(dir, backgrounds, List.copyOf(sorted), actions, subjects);
   }
 
   private static void checkColumns(Path manifest, List<String> header) {
@@ -176,7 +193,7 @@ public final class ClipCatalog {
   }
 
   private Path backgroundOf(String subject) {
-    return dir.resolve("backgrounds").resolve(subject + "_bg.png");
+    return backgrounds.resolve(subject + "_bg.png");
   }
 
   private void requireSubject(String subject) {

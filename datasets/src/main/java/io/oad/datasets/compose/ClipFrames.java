@@ -33,6 +33,44 @@ final class ClipFrames {
     }
   }
 
+  /** What a video file declares: frame count, frame rate and frame size. */
+  record Probe(int frames, double fps, int width, int height) {}
+
+  /**
+   * Opens the file and reads its declared frame count, rate and size; counts the frames by decoding
+   * when the container does not declare them.
+   *
+   * @throws IngestException naming the file if FFmpeg cannot read it or it has no video frames
+   */
+  static Probe probe(Path file) {
+    int width;
+    int height;
+    double rate;
+    int frames;
+    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toString())) {
+      grabber.start();
+      width = grabber.getImageWidth();
+      height = grabber.getImageHeight();
+      rate = grabber.getFrameRate();
+      frames = grabber.getLengthInVideoFrames();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      throw new IngestException("cannot read video '" + file + "': " + e.getMessage(), e);
+    }
+    if (width <= 0 || height <= 0) {
+      throw new IngestException("'" + file + "' has no video stream");
+    }
+    if (!(Double.isFinite(rate) && rate > 0)) {
+      throw new IngestException("'" + file + "' declares no frame rate");
+    }
+    if (frames <= 0) {
+      frames = forEach(file, new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR), f -> {});
+    }
+    if (frames <= 0) {
+      throw new IngestException("'" + file + "' has no decodable frames");
+    }
+    return new Probe(frames, rate, width, height);
+  }
+
   /** Calls {@code sink} once per decoded frame with {@code target} filled in; returns the count. */
   static int forEach(Path file, BufferedImage target, Consumer<BufferedImage> sink) {
     int n = 0;

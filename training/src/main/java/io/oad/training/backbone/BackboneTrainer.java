@@ -15,6 +15,7 @@ import io.oad.extractor.FrameTensor;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.extractor.TwoStreamConfig;
 import io.oad.extractor.TwoStreamNetwork;
+import io.oad.training.Eta;
 import io.oad.training.GuardedStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -113,15 +114,23 @@ public final class BackboneTrainer {
       double valBalancedAccuracy,
       double seconds) {}
 
-  /** The trained backbone (the caller closes it) and every epoch's numbers. */
-  public record Result(TwoStreamBackbone backbone, List<EpochStats> epochs) {}
+  /**
+   * The trained backbone (the caller closes it), every epoch's numbers and the epoch whose weights
+   * it holds (the last one, or with {@code keepBest} the one of best balanced validation accuracy).
+   */
+  public record Result(TwoStreamBackbone backbone, List<EpochStats> epochs, int keptEpoch) {}
 
   private final Options options;
   private final PrintStream log;
+  private final TwoStreamBackbone start;
+  private final boolean keepBest;
 
-  private BackboneTrainer(Options options, PrintStream log) {
+  private BackboneTrainer(
+      Options options, PrintStream log, TwoStreamBackbone start, boolean keepBest) {
     this.options = options;
     this.log = log;
+    this.start = start;
+    this.keepBest = keepBest;
   }
 
   /**
@@ -133,6 +142,25 @@ public final class BackboneTrainer {
    */
   public static Result train(
       Options options, List<Sample> train, List<Sample> val, PrintStream log) {
+    return train(options, null, false, train, val, log);
+  }
+
+  /**
+   * Fine-tunes: as {@link #train(Options, List, List, PrintStream)}, starting from {@code start}'s
+   * weights wherever a parameter has the same name and shape (all but the classifier head when the
+   * classes differ, which starts from random weights). {@code start} is not changed.
+   *
+   * @param start the backbone to start from, or null to start from random weights
+   * @param keepBest return the weights of the epoch of best balanced validation accuracy (the
+   *     validation samples choose the training length) instead of the last epoch's
+   */
+  public static Result train(
+      Options options,
+      TwoStreamBackbone start,
+      boolean keepBest,
+      List<Sample> train,
+      List<Sample> val,
+      PrintStream log) {
     check(options, train, "training");
     check(options, val, "validation");
     if (train.size() < options.batchSize()) {
@@ -146,7 +174,7 @@ public final class BackboneTrainer {
     int threadsBefore = JniUtils.getNumThreads();
     JniUtils.setNumThreads(1);
     try {
-      return new BackboneTrainer(options, log).run(train, val);
+      return new BackboneTrainer(options, log, start, keepBest && !val.isEmpty()).run(train, val);
     } finally {
       JniUtils.setNumThreads(threadsBefore);
     }
@@ -173,6 +201,9 @@ public final class BackboneTrainer {
     try {
       TwoStreamNetwork network = new TwoStreamNetwork(options.network());
       network.initialize(manager, DataType.FLOAT32, network.inputShapes(options.batchSize()));
+      if (start != null) {
+        copyMatching(start.network(), network);
+      }
       List<Parameter> trained = new ArrayList<>();
       for (Parameter p : network.getParameters().values()) {
         if (p.requiresGradient()) {
@@ -194,6 +225,10 @@ public final class BackboneTrainer {
           new Augmenter(options.network().width(), options.network().height(), options);
       Random random = new Random(options.seed() * 1_000_003L + 7);
       List<EpochStats> history = new ArrayList<>();
+      List<NDArray> best = null;
+      int bestEpoch = options.epochs();
+      double bestAccuracy = Double.NEGATIVE_INFINITY;
+      long loopStart = System.nanoTime();
       for (int epoch = 0; epoch < options.epochs(); epoch++) {
         long start = System.nanoTime();
         int[] order = shuffled(train.size(), random);
@@ -258,16 +293,41 @@ public final class BackboneTrainer {
         history.add(stats);
         log.printf(
             Locale.ROOT,
-            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (balanced %.3f) (%.1f s)%n",
+            "backbone epoch %d/%d: loss %.4f, train acc %.3f, val acc %.3f (balanced %.3f) (%.1f s, %s)%n",
             stats.epoch(),
             options.epochs(),
             stats.trainLoss(),
             stats.trainAccuracy(),
             stats.valAccuracy(),
             stats.valBalancedAccuracy(),
-            stats.seconds());
+            stats.seconds(),
+            Eta.after(loopStart, stats.epoch(), options.epochs()));
+        if (keepBest && stats.valBalancedAccuracy() > bestAccuracy) {
+          bestAccuracy = stats.valBalancedAccuracy();
+          bestEpoch = stats.epoch();
+          if (best != null) {
+            best.forEach(NDArray::close);
+          }
+          best = new ArrayList<>();
+          for (ai.djl.util.Pair<String, Parameter> p : network.getParameters()) {
+            best.add(p.getValue().getArray().duplicate());
+          }
+        }
       }
-      return new Result(new TwoStreamBackbone(manager, network), List.copyOf(history));
+      if (best != null) {
+        int i = 0;
+        for (ai.djl.util.Pair<String, Parameter> p : network.getParameters()) {
+          p.getValue().getArray().set(best.get(i++).toByteBuffer());
+        }
+        best.forEach(NDArray::close);
+        log.printf(
+            Locale.ROOT,
+            "backbone: kept epoch %d of %d (best balanced validation accuracy %.3f)%n",
+            bestEpoch,
+            options.epochs(),
+            bestAccuracy);
+      }
+      return new Result(new TwoStreamBackbone(manager, network), List.copyOf(history), bestEpoch);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -310,6 +370,32 @@ public final class BackboneTrainer {
       }
     }
     return new double[] {(double) correct / samples.size(), recallSum / present};
+  }
+
+  /** Copies every parameter of {@code from} into the one of {@code to} of equal name and shape. */
+  private void copyMatching(TwoStreamNetwork from, TwoStreamNetwork to) {
+    java.util.Map<String, Parameter> source = new java.util.HashMap<>();
+    for (ai.djl.util.Pair<String, Parameter> p : from.getParameters()) {
+      source.put(p.getKey(), p.getValue());
+    }
+    int copied = 0;
+    List<String> kept = new ArrayList<>();
+    for (ai.djl.util.Pair<String, Parameter> p : to.getParameters()) {
+      Parameter s = source.get(p.getKey());
+      NDArray target = p.getValue().getArray();
+      if (s != null && s.getArray().getShape().equals(target.getShape())) {
+        target.set(s.getArray().toByteBuffer());
+        copied++;
+      } else {
+        kept.add(p.getKey());
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "fine-tuning: %d parameters from the start backbone, %d new %s%n",
+        copied,
+        kept.size(),
+        kept);
   }
 
   /** Learning rate along half a cosine from {@code initial} to 2% of it over {@code steps}. */

@@ -105,4 +105,70 @@ class BackboneTrainerTest {
         IllegalArgumentException.class,
         () -> BackboneTrainer.train(options, samples(3, 1), List.of(), quiet));
   }
+
+  @Test
+  void fineTuningStartsFromTheGivenWeightsAndANewHeadForOtherClasses() {
+    TwoStreamConfig more =
+        new TwoStreamConfig(
+            SMALL.width(),
+            SMALL.height(),
+            SMALL.channels(),
+            SMALL.dimension(),
+            SMALL.classes() + 2);
+    BackboneTrainer.Options options =
+        new BackboneTrainer.Options(more, 1, 16, 1e-8f, 0f, 0, 0f, 77);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    List<FrameInput> frames = new ArrayList<>();
+    Random random = new Random(4);
+    for (int i = 0; i < 8; i++) {
+      frames.add(MovingSquares.frame(i % MovingSquares.CLASSES, random));
+    }
+    try (TwoStreamBackbone start = TwoStreamBackbone.untrained(SMALL, 3);
+        TwoStreamBackbone other = TwoStreamBackbone.untrained(SMALL, 4);
+        TwoStreamBackbone tuned =
+            BackboneTrainer.train(options, start, false, samples(64, 1), List.of(), quiet)
+                .backbone()) {
+      float[][] s = start.embedFrames(frames);
+      float[][] o = other.embedFrames(frames);
+      float[][] t = tuned.embedFrames(frames);
+      double toStart = distance(t, s);
+      double toOther = distance(t, o);
+      // BatchNorm running statistics move in one epoch, the weights do not
+      assertTrue(toStart < 0.4 * toOther, "to start " + toStart + ", to another " + toOther);
+      assertEquals(SMALL.classes() + 2, tuned.config().classes());
+    }
+  }
+
+  @Test
+  void keepBestReturnsTheEpochOfBestBalancedValidationAccuracy() {
+    BackboneTrainer.Options options =
+        new BackboneTrainer.Options(SMALL, 4, 16, 3e-3f, 1e-4f, 2, 0.1f, 5);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    BackboneTrainer.Result result =
+        BackboneTrainer.train(options, null, true, samples(96, 1), samples(30, 2), quiet);
+    try (TwoStreamBackbone ignored = result.backbone()) {
+      int best = 1;
+      for (BackboneTrainer.EpochStats e : result.epochs()) {
+        if (e.valBalancedAccuracy() > result.epochs().get(best - 1).valBalancedAccuracy()) {
+          best = e.epoch();
+        }
+      }
+      assertEquals(best, result.keptEpoch());
+    }
+    BackboneTrainer.Result last =
+        BackboneTrainer.train(options.withEpochs(2), samples(32, 1), samples(30, 2), quiet);
+    try (TwoStreamBackbone ignored = last.backbone()) {
+      assertEquals(2, last.keptEpoch());
+    }
+  }
+
+  private static double distance(float[][] a, float[][] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        sum += Math.abs(a[i][j] - b[i][j]);
+      }
+    }
+    return sum;
+  }
 }
