@@ -174,10 +174,11 @@ final class DetectorBench {
                   cached.threads(),
                   cached.batch(),
                   cached.msPerPrediction());
+              if (official != null) {
+                measureOfficial(
+                    subject.name(), detector.config(), t, batch, officialRuns, failures, progress);
+              }
             }
-          }
-          if (official != null) {
-            measureOfficial(subject.name(), detector.config(), officialRuns, failures, progress);
           }
         }
       }
@@ -197,41 +198,52 @@ final class DetectorBench {
   }
 
   /**
-   * Runs the official code on {@code config} at every thread count (right after our rows of the
-   * same model, so both see about the same machine); a failure is reported and recorded, and the
-   * benchmark goes on. Models the official code does not have (other variants) are left out.
+   * Runs the official code on {@code config} at {@code threads} and {@code batch}, right after our
+   * rows of the same case so that both see about the same machine (on a shared machine the load
+   * drifts within minutes), and adds the timing to the run of that model and thread count. A
+   * failure is reported and recorded, and the benchmark goes on. Models the official code does not
+   * have (other variants) are left out.
    */
   private void measureOfficial(
       String name,
       OadtrConfig config,
+      int threads,
+      int batch,
       List<OfficialBench.Run> runs,
       List<String> failures,
       java.io.PrintStream progress) {
     if (config.variant() != OadtrVariant.FULL) {
-      progress.printf(
-          "  official %-8s skipped: the official code has no %s variant%n",
-          name, config.variant().label());
+      if (batch == batches.get(0)) {
+        progress.printf(
+            "  official %-8s skipped: the official code has no %s variant%n",
+            name, config.variant().label());
+      }
       return;
     }
-    for (int t : threads) {
-      try {
-        OfficialBench.Run run = official.run(name, config, t, batches, loop);
-        runs.add(run);
-        for (OfficialBench.Timing timing : run.rows()) {
-          progress.printf(
-              java.util.Locale.ROOT,
-              "  official %-8s threads %d batch %3d: %.2f ms/prediction (PyTorch %s)%n",
-              name,
-              t,
-              timing.batch(),
-              timing.msPerPrediction(),
-              run.torch());
-        }
-      } catch (RuntimeException e) {
-        String line = name + " threads " + t + ": " + e.getMessage();
-        failures.add(line);
-        progress.println("  official timing FAILED for " + line);
+    try {
+      OfficialBench.Run run = official.run(name, config, threads, List.of(batch), loop);
+      for (OfficialBench.Timing timing : run.rows()) {
+        progress.printf(
+            java.util.Locale.ROOT,
+            "  official %-8s threads %d batch %3d: %.2f ms/prediction (PyTorch %s)%n",
+            name,
+            threads,
+            timing.batch(),
+            timing.msPerPrediction(),
+            run.torch());
       }
+      for (int i = 0; i < runs.size(); i++) {
+        OfficialBench.Run previous = runs.get(i);
+        if (previous.model().equals(name) && previous.threads() == threads) {
+          runs.set(i, previous.merge(run));
+          return;
+        }
+      }
+      runs.add(run);
+    } catch (RuntimeException e) {
+      String line = name + " threads " + threads + " batch " + batch + ": " + e.getMessage();
+      failures.add(line);
+      progress.println("  official timing FAILED for " + line);
     }
   }
 

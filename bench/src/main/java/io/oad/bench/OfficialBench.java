@@ -77,6 +77,28 @@ final class OfficialBench {
       return rows.stream().filter(t -> t.batch() == batch).findFirst().orElse(null);
     }
 
+    /**
+     * This run with the timings of {@code later} (another run of the same model and threads)
+     * appended; keeps the better matmul rate (a capacity) and the first reference check.
+     */
+    Run merge(Run later) {
+      List<Timing> all = new ArrayList<>(rows);
+      all.addAll(later.rows());
+      double matmul =
+          Double.isNaN(matmulGflopsPerSecond)
+              ? later.matmulGflopsPerSecond()
+              : Math.max(matmulGflopsPerSecond, later.matmulGflopsPerSecond());
+      return new Run(
+          model,
+          threads,
+          torch,
+          blas,
+          parameters,
+          matmul,
+          check != null ? check : later.check(),
+          List.copyOf(all));
+    }
+
     /** Whether PyTorch runs on Debian's reference BLAS (libblas3), far slower than OpenBLAS. */
     boolean referenceBlas() {
       return !blas.isEmpty()
