@@ -117,6 +117,21 @@ public final class BenchCommand implements Callable<Integer> {
   int e2eWarmupSeconds;
 
   @Option(
+      names = "--official-python",
+      defaultValue = OfficialBench.DEFAULT_PYTHON,
+      paramLabel = "PYTHON",
+      description =
+          "Interpreter with PyTorch (Debian's python3-torch) that times the official OadTR code on"
+              + " the same models, threads and batch sizes (scripts/oadtr_official_bench.py);"
+              + " skipped with one line when it cannot import torch (default: ${DEFAULT-VALUE}).")
+  String officialPython;
+
+  @Option(
+      names = "--no-official",
+      description = "Do not time the official OadTR code next to ours.")
+  boolean noOfficial;
+
+  @Option(
       names = "--warmup",
       defaultValue = "2",
       description = "Untimed runs before each case (default: ${DEFAULT-VALUE}).")
@@ -256,8 +271,23 @@ public final class BenchCommand implements Callable<Integer> {
                   default -> () -> BenchModels.shipped(home, model, 256);
                 }));
       }
+      OfficialBench official = null;
+      String skipped = "--no-official";
+      if (!noOfficial) {
+        official =
+            new OfficialBench(
+                officialPython,
+                OfficialBench.locateScript(home),
+                OfficialBench.locateReference(home));
+        skipped = official.unavailableReason();
+        if (skipped != null) {
+          official = null;
+        }
+      }
       report.detector(
-          new DetectorBench(batches, threads, loop, matmul).run(subjects, console), console);
+          new DetectorBench(batches, threads, loop, matmul, official, skipped)
+              .run(subjects, console),
+          console);
     }
     if (parts.contains("extractor")) {
       console.println("extractor: encoding real frames through the ingest, then measuring...");

@@ -44,8 +44,12 @@ final class BenchReport {
           p.threads(),
           p.matmul().gflopsPerSecond());
     }
+    DetectorBench.Official official = r.official();
+    if (official != null) {
+      describeOfficial(official, out);
+    }
     out.printf(
-        "  %-8s %10s %7s %5s %12s %12s %10s %9s %8s%n",
+        "  %-14s %10s %7s %5s %12s %12s %10s %9s %8s %16s %14s%n",
         "model",
         "GFLOP/pred",
         "threads",
@@ -54,11 +58,13 @@ final class BenchReport {
         "ms/pred p90",
         "pred/s",
         "GFLOP/s",
-        "% peak");
+        "% peak",
+        "official ms/pred",
+        "ours/official");
     for (DetectorBench.Row row : r.rows()) {
       out.printf(
           Locale.ROOT,
-          "  %-8s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%%%n",
+          "  %-14s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%% %16s %14s%n",
           row.model(),
           row.gflopPerPrediction(),
           row.threads(),
@@ -67,7 +73,54 @@ final class BenchReport {
           row.p90MsPerPrediction(),
           row.predictionsPerSecond(),
           row.gflopsPerSecond(),
-          row.percentOfMatmul());
+          row.percentOfMatmul(),
+          row.officialMsPerPrediction() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", row.officialMsPerPrediction()),
+          row.oursOverOfficial() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.2fx", row.oursOverOfficial()));
+    }
+  }
+
+  /** The lines above the table that say what the official column is, or why it is empty. */
+  private static void describeOfficial(DetectorBench.Official official, PrintStream out) {
+    if (official.skipped() != null) {
+      out.println("  official OadTR code: not measured (" + official.skipped() + ")");
+      return;
+    }
+    for (String failure : official.failures()) {
+      out.println("  official OadTR code FAILED: " + failure);
+    }
+    for (OfficialBench.Run run : official.runs()) {
+      out.printf(
+          Locale.ROOT,
+          "  official OadTR code (%s): PyTorch %s, %d thread(s), BLAS %s, fp32 matmul 1024x1024 ="
+              + " %.1f GFLOP/s (best run), %,d parameters%n",
+          OfficialBench.SCRIPT,
+          run.torch(),
+          run.threads(),
+          run.blas().isEmpty()
+              ? "?"
+              : run.blas().stream()
+                  .map(b -> Path.of(b).getFileName().toString())
+                  .collect(java.util.stream.Collectors.joining("+")),
+          run.matmulGflopsPerSecond(),
+          run.parameters());
+      if (run.check() != null) {
+        out.printf(
+            Locale.ROOT,
+            "    same function as the official code: max abs diff %.2g (current), %.2g (future)"
+                + " on %s%n",
+            run.check().maxAbsDiffCurrent(),
+            run.check().maxAbsDiffFuture(),
+            run.check().reference());
+      }
+      if (run.referenceBlas()) {
+        out.println(
+            "    WARNING: PyTorch runs on Debian's reference BLAS (libblas3), not OpenBLAS; install"
+                + " libopenblas0-openmp for a meaningful comparison");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.oad.bench;
 
 import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
+import io.oad.detector.OadtrVariant;
 import io.oad.detector.StreamingDetector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,10 @@ final class DetectorBench {
    * @param p90MsPerPrediction p90 call time divided by the batch
    * @param gflopsPerSecond analytic FLOPs per prediction × predictions per second (median)
    * @param percentOfMatmul that rate over the best matmul reference rate at the same thread count
+   * @param officialMsPerPrediction the official code's median ms per prediction of the same model
+   *     at the same threads and batch ({@link OfficialBench}), null when not measured
+   * @param oursOverOfficial {@code msPerPrediction / officialMsPerPrediction} (below 1: ours is
+   *     faster), null when not measured
    */
   record Row(
       String model,
@@ -44,7 +49,9 @@ final class DetectorBench {
       double p90MsPerPrediction,
       double predictionsPerSecond,
       double gflopsPerSecond,
-      double percentOfMatmul) {
+      double percentOfMatmul,
+      Double officialMsPerPrediction,
+      Double oursOverOfficial) {
     /** This row with its share of the reference rate. */
     Row withPeak(MatmulPeak.Result peak) {
       return new Row(
@@ -60,19 +67,63 @@ final class DetectorBench {
           p90MsPerPrediction,
           predictionsPerSecond,
           gflopsPerSecond,
-          100.0 * gflopsPerSecond / peak.gflopsPerSecond());
+          100.0 * gflopsPerSecond / peak.gflopsPerSecond(),
+          officialMsPerPrediction,
+          oursOverOfficial);
+    }
+
+    /** This row next to the official code's median ms per prediction. */
+    Row withOfficial(double officialMs) {
+      return new Row(
+          model,
+          modelId,
+          parameters,
+          gflopPerPrediction,
+          threads,
+          batch,
+          iterations,
+          callMs,
+          msPerPrediction,
+          p90MsPerPrediction,
+          predictionsPerSecond,
+          gflopsPerSecond,
+          percentOfMatmul,
+          officialMs,
+          msPerPrediction / officialMs);
     }
   }
 
+  /**
+   * The official code's side: what ran ({@code runs}, one per model and thread count), or why it
+   * did not ({@code skipped}, one line).
+   */
+  record Official(String skipped, List<OfficialBench.Run> runs, List<String> failures) {}
+
   /** Everything part 1 measured. */
-  record Result(List<Peak> matmul, List<Row> rows) {}
+  record Result(List<Peak> matmul, List<Row> rows, Official official) {}
 
   private final List<Integer> batches;
   private final List<Integer> threads;
   private final TimedLoop loop;
   private final int matmulSize;
+  private final OfficialBench official;
+  private final String officialSkipped;
 
   DetectorBench(List<Integer> batches, List<Integer> threads, TimedLoop loop, int matmulSize) {
+    this(batches, threads, loop, matmulSize, null, "not requested");
+  }
+
+  /**
+   * @param official runs the official code next to ours, or null
+   * @param officialSkipped why {@code official} is null (one line, printed and recorded)
+   */
+  DetectorBench(
+      List<Integer> batches,
+      List<Integer> threads,
+      TimedLoop loop,
+      int matmulSize,
+      OfficialBench official,
+      String officialSkipped) {
     if (batches.isEmpty() || threads.isEmpty()) {
       throw new IllegalArgumentException("need at least one batch size and one thread count");
     }
@@ -80,6 +131,8 @@ final class DetectorBench {
     this.threads = List.copyOf(threads);
     this.loop = loop;
     this.matmulSize = matmulSize;
+    this.official = official;
+    this.officialSkipped = official == null ? officialSkipped : null;
   }
 
   /** Measures every subject at every thread count and batch size; restores the thread count. */
@@ -87,6 +140,11 @@ final class DetectorBench {
     int original = TorchThreads.current();
     List<Peak> peaks = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
+    List<OfficialBench.Run> officialRuns = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    if (official == null) {
+      progress.println("  official OadTR timing skipped: " + officialSkipped);
+    }
     try {
       // the reference is measured before every model's rows at each thread count and the best
       // seen is kept, so a busy moment at the start does not inflate the percentages
@@ -116,10 +174,15 @@ final class DetectorBench {
                   cached.threads(),
                   cached.batch(),
                   cached.msPerPrediction());
+              if (official != null) {
+                measureOfficial(
+                    subject.name(), detector.config(), t, batch, officialRuns, failures, progress);
+              }
             }
           }
         }
       }
+      rows.replaceAll(row -> withOfficial(row, officialRuns));
       for (int t : threads) {
         best.merge(t, MatmulPeak.measure(matmulSize, 2, 20), MatmulPeak.Result::best);
         peaks.add(new Peak(t, best.get(t)));
@@ -128,7 +191,74 @@ final class DetectorBench {
     } finally {
       TorchThreads.set(original);
     }
-    return new Result(peaks, rows);
+    return new Result(
+        peaks,
+        rows,
+        new Official(officialSkipped, List.copyOf(officialRuns), List.copyOf(failures)));
+  }
+
+  /**
+   * Runs the official code on {@code config} at {@code threads} and {@code batch}, right after our
+   * rows of the same case so that both see about the same machine (on a shared machine the load
+   * drifts within minutes), and adds the timing to the run of that model and thread count. A
+   * failure is reported and recorded, and the benchmark goes on. Models the official code does not
+   * have (other variants) are left out.
+   */
+  private void measureOfficial(
+      String name,
+      OadtrConfig config,
+      int threads,
+      int batch,
+      List<OfficialBench.Run> runs,
+      List<String> failures,
+      java.io.PrintStream progress) {
+    if (config.variant() != OadtrVariant.FULL) {
+      if (batch == batches.get(0)) {
+        progress.printf(
+            "  official %-8s skipped: the official code has no %s variant%n",
+            name, config.variant().label());
+      }
+      return;
+    }
+    try {
+      OfficialBench.Run run = official.run(name, config, threads, List.of(batch), loop);
+      for (OfficialBench.Timing timing : run.rows()) {
+        progress.printf(
+            java.util.Locale.ROOT,
+            "  official %-8s threads %d batch %3d: %.2f ms/prediction (PyTorch %s)%n",
+            name,
+            threads,
+            timing.batch(),
+            timing.msPerPrediction(),
+            run.torch());
+      }
+      for (int i = 0; i < runs.size(); i++) {
+        OfficialBench.Run previous = runs.get(i);
+        if (previous.model().equals(name) && previous.threads() == threads) {
+          runs.set(i, previous.merge(run));
+          return;
+        }
+      }
+      runs.add(run);
+    } catch (RuntimeException e) {
+      String line = name + " threads " + threads + " batch " + batch + ": " + e.getMessage();
+      failures.add(line);
+      progress.println("  official timing FAILED for " + line);
+    }
+  }
+
+  /** The row next to the official timing of the same model, threads and batch, if measured. */
+  private static Row withOfficial(Row row, List<OfficialBench.Run> runs) {
+    String base = row.model().endsWith("+cache") ? row.model().replace("+cache", "") : row.model();
+    for (OfficialBench.Run run : runs) {
+      if (run.model().equals(base) && run.threads() == row.threads()) {
+        OfficialBench.Timing t = run.at(row.batch());
+        if (t != null && t.msPerPrediction() > 0) {
+          return row.withOfficial(t.msPerPrediction());
+        }
+      }
+    }
+    return row;
   }
 
   private Row measure(String name, Detector detector, int threads, int batch) {
@@ -156,7 +286,9 @@ final class DetectorBench {
         call.p90() / batch,
         predictionsPerSecond,
         flops * predictionsPerSecond / 1e9,
-        Double.NaN); // set by withPeak once the reference is known
+        Double.NaN, // set by withPeak once the reference is known
+        null,
+        null);
   }
 
   /**
