@@ -11,7 +11,6 @@ import io.oad.ingest.IngestOptions;
 import io.oad.ingest.IngestResult;
 import io.oad.ingest.VideoIngestor;
 import io.oad.topology.DetectConfig;
-import io.oad.training.features.SharedClips;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,15 +50,8 @@ class BrokerRestartIT {
     RoleProcess broker = startBroker(port, data, "broker-1");
     awaitPort(port, Duration.ofSeconds(60), broker);
 
-    Path clips = SharedClips.weizmann();
-    Map<String, List<String>> cameras = new TreeMap<>();
-    for (String subject : List.of("daria", "denis")) {
-      List<String> sources = new ArrayList<>();
-      for (String a : List.of("walk", "wave1", "jack", "bend")) {
-        sources.add(clips.resolve("videos/" + a + "/" + subject + "_" + a + ".avi").toString());
-      }
-      cameras.put("cam-" + subject, sources);
-    }
+    Map<String, List<String>> cameras =
+        Cameras.weizmann(List.of("daria", "denis"), List.of("walk", "wave1", "jack", "bend"));
     DetectConfig rules = LowThresholds.rules();
     RoleProcess extractor =
         RoleProcess.start(
@@ -129,11 +120,7 @@ class BrokerRestartIT {
         awaitPort(port, Duration.ofSeconds(60), current);
         long back = System.nanoTime();
 
-        Map<String, Long> published = new TreeMap<>();
-        for (Future<IngestResult> f : ingests) {
-          IngestResult r = f.get();
-          published.put(r.cameraId(), r.framesPublished());
-        }
+        Map<String, Long> published = Cameras.published(ingests);
         producer.flush();
         long total = published.values().stream().mapToLong(Long::longValue).sum();
         String logs =

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,17 +45,11 @@ class ExtractorCrashIT {
   @Test
   void shouldHoldExactlyOneEmbeddingAndPredictionPerFrameAfterTheExtractorIsKilledAndRestarted()
       throws Exception {
-    Path clips = EndToEndIT.weizmann();
-    Map<String, List<String>> cameras = new TreeMap<>();
-    for (String subject : List.of("daria", "denis")) {
-      List<String> sources = new ArrayList<>();
-      for (String a :
-          List.of(
-              "walk", "wave1", "run", "bend", "jack", "skip", "side", "pjump", "jump", "wave2")) {
-        sources.add(clips.resolve("videos/" + a + "/" + subject + "_" + a + ".avi").toString());
-      }
-      cameras.put("cam-" + subject, sources);
-    }
+    Map<String, List<String>> cameras =
+        Cameras.weizmann(
+            List.of("daria", "denis"),
+            List.of(
+                "walk", "wave1", "run", "bend", "jack", "skip", "side", "pjump", "jump", "wave2"));
     Detector model = Detector.create(Models.shippedConfig(256), Models.WEIZMANN_CLASSES, 1L);
     try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
       kafka.createTopics(4, Topics.all());
@@ -92,11 +85,7 @@ class ExtractorCrashIT {
         assertFalse(ingests.get(0).isDone(), "the streams must still run when the extractor dies");
         extractor = startExtractor(bootstrap, "extract-second");
 
-        Map<String, Long> published = new TreeMap<>();
-        for (Future<IngestResult> f : ingests) {
-          IngestResult r = f.get();
-          published.put(r.cameraId(), r.framesPublished());
-        }
+        Map<String, Long> published = Cameras.published(ingests);
         long total = published.values().stream().mapToLong(Long::longValue).sum();
         String context = "\nextractor log:\n" + extractor.logTail(3000);
         Map<String, List<Prediction>> predictions;

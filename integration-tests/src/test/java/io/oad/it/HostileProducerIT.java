@@ -15,7 +15,6 @@ import io.oad.ingest.VideoIngestor;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Models;
 import io.oad.topology.DetectConfig;
-import io.oad.training.features.SharedClips;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -120,15 +119,8 @@ class HostileProducerIT {
             1,
             Duration.ofSeconds(90));
 
-        Path clips = SharedClips.weizmann();
-        Map<String, List<String>> cameras = new TreeMap<>();
-        for (String subject : List.of("eli", "ira")) {
-          List<String> sources = new ArrayList<>();
-          for (String a : List.of("walk", "jack", "wave2")) {
-            sources.add(clips.resolve("videos/" + a + "/" + subject + "_" + a + ".avi").toString());
-          }
-          cameras.put("cam-" + subject, sources);
-        }
+        Map<String, List<String>> cameras =
+            Cameras.weizmann(List.of("eli", "ira"), List.of("walk", "jack", "wave2"));
         long started = System.nanoTime();
         List<Future<IngestResult>> ingests = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer =
@@ -205,11 +197,7 @@ class HostileProducerIT {
             sentPerClass.put("distinct camera ids", CHURN);
           }
 
-          Map<String, Long> published = new TreeMap<>();
-          for (Future<IngestResult> f : ingests) {
-            IngestResult r = f.get();
-            published.put(r.cameraId(), r.framesPublished());
-          }
+          Map<String, Long> published = Cameras.published(ingests);
           String logs =
               "\nextract log:\n"
                   + extractor.logTail(3000)

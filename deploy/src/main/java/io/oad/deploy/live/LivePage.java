@@ -204,13 +204,21 @@ public final class LivePage implements HttpHandler, AutoCloseable {
     String query = exchange.getRequestURI().getRawQuery();
     if (query != null) {
       for (String pair : query.split("&")) {
-        if (pair.startsWith("token=")
-            && same(URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8))) {
+        if (pair.startsWith("token=") && same(decode(pair.substring(6)))) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /** The query value decoded; a malformed escape ({@code %zz}) decodes to nothing that matches. */
+  private static String decode(String raw) {
+    try {
+      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   private boolean same(String given) {

@@ -258,17 +258,9 @@ public final class OadConfig extends AbstractConfig {
               ALERT_WEBHOOK_URL_CONFIG,
               Type.STRING,
               null,
-              ConfigDef.LambdaValidator.with(
-                  (name, value) -> {
-                    if (value != null) {
-                      try {
-                        io.oad.service.alert.AlertSettings.parseWebhook((String) value);
-                      } catch (IllegalArgumentException e) {
-                        throw new ConfigException(name, value, e.getMessage());
-                      }
-                    }
-                  },
-                  () -> "an http or https URL, or unset"),
+              nullOrParsed(
+                  io.oad.service.alert.AlertSettings::parseWebhook,
+                  "an http or https URL, or unset"),
               Importance.MEDIUM,
               ALERT_WEBHOOK_URL_DOC)
           .define(
@@ -288,17 +280,9 @@ public final class OadConfig extends AbstractConfig {
               ALERT_TYPES_CONFIG,
               Type.STRING,
               null,
-              ConfigDef.LambdaValidator.with(
-                  (name, value) -> {
-                    if (value != null) {
-                      try {
-                        io.oad.service.alert.AlertSettings.parseTypes((String) value);
-                      } catch (IllegalArgumentException e) {
-                        throw new ConfigException(name, value, e.getMessage());
-                      }
-                    }
-                  },
-                  () -> "comma-separated event types, or unset"),
+              nullOrParsed(
+                  io.oad.service.alert.AlertSettings::parseTypes,
+                  "comma-separated event types, or unset"),
               Importance.MEDIUM,
               ALERT_TYPES_DOC)
           .define(
@@ -731,6 +715,24 @@ public final class OadConfig extends AbstractConfig {
           }
         },
         () -> "[" + min + ",...] or unset");
+  }
+
+  /**
+   * Unset, or a value that {@code parse} accepts; its IllegalArgumentException names the problem.
+   */
+  private static ConfigDef.Validator nullOrParsed(
+      java.util.function.Consumer<String> parse, String description) {
+    return ConfigDef.LambdaValidator.with(
+        (name, value) -> {
+          if (value != null) {
+            try {
+              parse.accept((String) value);
+            } catch (IllegalArgumentException e) {
+              throw new ConfigException(name, value, e.getMessage());
+            }
+          }
+        },
+        () -> description);
   }
 
   private static ConfigDef.Validator nullOrNonEmpty() {

@@ -137,6 +137,10 @@ class LivePageTest {
       assertEquals(401, get(port, "/events").statusCode());
       assertEquals(401, get(port, "/?token=wrong").statusCode());
       assertEquals(401, get(port, "/events?token=s3cre").statusCode());
+      String malformed = rawStatusLine(port, "/?token=%zz");
+      assertTrue(
+          malformed.contains(" 400 ") || malformed.contains(" 401 "),
+          "a malformed escape is refused: " + malformed);
       assertEquals(200, get(port, "/?token=s3cret").statusCode());
       assertEquals(200, get(port, "/live.js").statusCode(), "the script holds no data");
       assertEquals(200, get(port, LivePage.UPLOT_JS_PATH).statusCode(), "nor does the library");
@@ -171,6 +175,22 @@ class LivePageTest {
         s.connect(new java.net.InetSocketAddress("127.0.0.2", server.port()), 2000);
         assertTrue(s.isConnected());
       }
+    }
+  }
+
+  /** The status line of a GET sent as raw bytes (the JDK client refuses malformed URIs itself). */
+  private static String rawStatusLine(int port, String target) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 }
