@@ -321,7 +321,10 @@ public final class LivePage implements HttpHandler, AutoCloseable {
         // cut off while waiting, or the page is closing
       } finally {
         open.remove(this);
-        Thread.interrupted(); // a late cut-off must not leak into the pooled thread's next stream
+        synchronized (this) {
+          thread = null; // from now on the watchdog cannot interrupt this pooled thread for us
+        }
+        Thread.interrupted(); // nor can an earlier cut-off leak into the thread's next stream
         hub.disconnect(viewer);
         ended();
       }
@@ -337,14 +340,13 @@ public final class LivePage implements HttpHandler, AutoCloseable {
       }
     }
 
-    void cutOffIfStalled(long now, long timeoutNanos) {
+    synchronized void cutOffIfStalled(long now, long timeoutNanos) {
       long since = writingSince;
-      Thread t = thread;
-      if (since != 0 && now - since > timeoutNanos && t != null && !cut) {
+      if (since != 0 && now - since > timeoutNanos && thread != null && !cut) {
         cut = true;
         cutOff.incrementAndGet();
         // a write blocked on the socket is interruptible: the interrupt closes the connection
-        t.interrupt();
+        thread.interrupt();
       }
     }
   }
