@@ -26,10 +26,10 @@ import java.util.Map;
  * reader runs none. It knows a fixed set of opcodes and exactly these globals, each interpreted in
  * Java: {@code numpy.core.multiarray._reconstruct} (also under numpy 2's {@code numpy._core}),
  * {@code numpy.ndarray}, {@code numpy.dtype}, {@code numpy.core.numeric._frombuffer} (protocol 5)
- * and {@code _codecs.encode} with latin-1 (how protocol 2 stores bytes). Any other global, and any
- * opcode that builds arbitrary objects ({@code INST}, {@code OBJ}, {@code NEWOBJ}, extension codes,
- * persistent ids), is refused with an error naming the file and byte offset before anything else
- * happens.
+ * and {@code _codecs.encode} with latin-1 and {@code bytes()} (how protocol 2 stores bytes). Any
+ * other global, and any opcode that builds arbitrary objects ({@code INST}, {@code OBJ}, {@code
+ * NEWOBJ}, extension codes, persistent ids), is refused with an error naming the file and byte
+ * offset before anything else happens.
  *
  * <p>Large files are not loaded: strings and bytes longer than {@link #HELD_LIMIT} stay in the file
  * as regions, so {@link #load()} reads the structure with little memory and {@link #open(NdArray)}
@@ -48,7 +48,8 @@ public final class NumpyPickle implements Closeable {
     NDARRAY,
     DTYPE,
     FROMBUFFER,
-    CODECS_ENCODE
+    CODECS_ENCODE,
+    BYTES
   }
 
   private static final Map<String, Global> GLOBALS =
@@ -59,7 +60,9 @@ public final class NumpyPickle implements Closeable {
           "numpy.dtype", Global.DTYPE,
           "numpy.core.numeric._frombuffer", Global.FROMBUFFER,
           "numpy._core.numeric._frombuffer", Global.FROMBUFFER,
-          "_codecs.encode", Global.CODECS_ENCODE);
+          "_codecs.encode", Global.CODECS_ENCODE,
+          "__builtin__.bytes", Global.BYTES,
+          "builtins.bytes", Global.BYTES);
 
   /** A numpy dtype being built: its kind code (f4, i8, ...) and byte order. */
   private static final class Dtype {
@@ -233,6 +236,9 @@ public final class NumpyPickle implements Closeable {
       while (true) {
         opStart = position();
         int op = u8();
+        if (opStart == 0 && op != 0x80) {
+          throw error("not a pickle of protocol 2 to 5 (it does not start with PROTO)");
+        }
         switch (op) {
           case 0x80 -> { // PROTO
             int p = u8();
@@ -528,6 +534,13 @@ public final class NumpyPickle implements Closeable {
         }
         return Blob.of(out);
       }
+      case BYTES -> {
+        // protocol 2 writes b'' as bytes()
+        if (!args.isEmpty()) {
+          throw error("bytes() with arguments");
+        }
+        return Blob.of(new byte[0]);
+      }
       case FROMBUFFER -> {
         // _frombuffer(buffer, dtype, shape, order): protocol 5's in-band arrays
         if (args.size() != 4 || !(args.get(0) instanceof Blob b)) {
@@ -698,6 +711,9 @@ public final class NumpyPickle implements Closeable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
       if (at >= end) {
         return -1;
       }
