@@ -727,37 +727,38 @@ public final class NumpyPickle implements Closeable {
     }
   }
 
-  /** Decodes UTF-8 text whose code points are bytes (protocol 2's form of bytes). */
+  /** Decodes UTF-8 text whose code points are bytes (protocol 2's form of bytes), in chunks. */
   private final class Latin1Stream extends InputStream {
     private final InputStream in;
+    private final byte[] raw = new byte[1 << 16];
+    private int rp;
+    private int rl;
     private long left;
 
     Latin1Stream(InputStream in, long expected) {
-      this.in = new java.io.BufferedInputStream(in, 1 << 16);
+      this.in = in;
       this.left = expected;
+    }
+
+    /** Makes at least {@code need} raw bytes available; false at the end of the text. */
+    private boolean available(int need) throws IOException {
+      while (rl - rp < need) {
+        System.arraycopy(raw, rp, raw, 0, rl - rp);
+        rl -= rp;
+        rp = 0;
+        int n = in.read(raw, rl, raw.length - rl);
+        if (n < 0) {
+          return false;
+        }
+        rl += n;
+      }
+      return true;
     }
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
-      if (b < 0) {
-        if (left != 0) {
-          throw new PickleException(file + ": array data is " + left + " bytes short");
-        }
-        return -1;
-      }
-      if (left == 0) {
-        throw new PickleException(file + ": array data is longer than its shape");
-      }
-      left--;
-      if (b < 0x80) {
-        return b;
-      }
-      int b2 = in.read();
-      if ((b != 0xc2 && b != 0xc3) || b2 < 0 || (b2 & 0xc0) != 0x80) {
-        throw new PickleException(file + ": array data is not latin-1 text");
-      }
-      return ((b & 0x1f) << 6) | (b2 & 0x3f);
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
     }
 
     @Override
@@ -765,21 +766,61 @@ public final class NumpyPickle implements Closeable {
       if (len == 0) {
         return 0;
       }
-      int n = 0;
-      while (n < len) {
-        if (left == 0) {
-          if (in.read() >= 0) {
-            throw new PickleException(file + ": array data is longer than its shape");
-          }
-          break;
+      if (left == 0) {
+        if (available(1)) {
+          throw new PickleException(file + ": array data is longer than its shape");
         }
-        int v = read();
-        if (v < 0) {
-          break;
-        }
-        b[off + n++] = (byte) v;
+        return -1;
       }
-      return n == 0 ? -1 : n;
+      int n = 0;
+      while (n < len && left > 0) {
+        // fast path, on locals: the buffer holds both bytes of any character
+        int end = rl - 1;
+        int r = rp;
+        int o = off + n;
+        int stop = off + (int) Math.min(len, n + left);
+        byte[] src = raw;
+        while (o < stop && r < end) {
+          int c = src[r];
+          if (c >= 0) {
+            b[o++] = (byte) c;
+            r++;
+          } else {
+            int c2 = src[r + 1];
+            if ((c & 0xfe) != 0xc2 || (c2 & 0xc0) != 0x80) {
+              throw new PickleException(file + ": array data is not latin-1 text");
+            }
+            b[o++] = (byte) (((c & 0x1f) << 6) | (c2 & 0x3f));
+            r += 2;
+          }
+        }
+        left -= o - (off + n);
+        n = o - off;
+        rp = r;
+        if (n == len || left == 0) {
+          break;
+        }
+        if (!available(1)) {
+          throw new PickleException(file + ": array data is " + left + " bytes short");
+        }
+        int c = raw[rp] & 0xff;
+        if (c < 0x80) {
+          b[off + n++] = (byte) c;
+          rp++;
+        } else {
+          if (!available(2)) {
+            throw new PickleException(file + ": array data ends inside a character");
+          }
+          int c2 = raw[rp + 1] & 0xff;
+          if ((c != 0xc2 && c != 0xc3) || (c2 & 0xc0) != 0x80) {
+            throw new PickleException(file + ": array data is not latin-1 text");
+          }
+          b[off + n++] = (byte) (((c & 0x1f) << 6) | (c2 & 0x3f));
+          rp += 2;
+        }
+        left--;
+      }
+      return n;
     }
 
     @Override
