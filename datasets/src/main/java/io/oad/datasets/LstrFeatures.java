@@ -179,6 +179,12 @@ public final class LstrFeatures {
   }
 
   private Path file(String folder, String videoId) {
+    if (videoId.isBlank()
+        || videoId.contains("/")
+        || videoId.contains("\\")
+        || videoId.startsWith(".")) {
+      throw new IllegalArgumentException("video id '" + videoId + "' is not a file name");
+    }
     Path f = root.resolve(folder).resolve(videoId + ".npy");
     if (!Files.isRegularFile(f)) {
       throw new IllegalArgumentException("missing " + f + " for video '" + videoId + "'");

@@ -621,12 +621,22 @@ public final class NumpyPickle implements Closeable {
     if (fortran && shape.length > 1) {
       throw error("Fortran-ordered array " + Arrays.toString(shape) + " is not supported");
     }
-    long n = 1;
-    for (int v : shape) {
-      n *= v;
+    long bytes;
+    try {
+      long n = 1;
+      for (int v : shape) {
+        n = Math.multiplyExact(n, v);
+      }
+      bytes = Math.multiplyExact(n, Integer.parseInt(d.kind.substring(1)));
+    } catch (ArithmeticException e) {
+      throw error("array shape " + Arrays.toString(shape) + " is too large");
     }
-    long bytes = n * Integer.parseInt(d.kind.substring(1));
-    if (!data.latin1Text() && data.length() != bytes) {
+    // protocol 2 text: each byte is one or two UTF-8 bytes
+    boolean fits =
+        data.latin1Text()
+            ? bytes <= data.length() && data.length() <= 2 * bytes
+            : data.length() == bytes;
+    if (!fits) {
       throw error(
           "array "
               + Arrays.toString(shape)
