@@ -131,7 +131,29 @@ public final class Npy {
   public static byte[] encode(NpyArray array) {
     String dtype = array.dtype();
     int width = width(dtype, "array");
-    int[] shape = array.shape();
+    byte[] header = header(dtype, array.shape());
+    double[] values = array.values();
+    ByteBuffer buf =
+        ByteBuffer.allocate(header.length + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(header);
+    for (double v : values) {
+      switch (dtype) {
+        case FLOAT32 -> buf.putFloat((float) v);
+        case FLOAT64 -> buf.putDouble(v);
+        case INT32 -> buf.putInt((int) v);
+        case INT64 -> buf.putLong((long) v);
+        default -> buf.put((byte) v);
+      }
+    }
+    return buf.array();
+  }
+
+  /**
+   * The magic, version and header dictionary of a version 1.0 {@code .npy} file whose C-order
+   * little-endian data follows: lets large arrays be written as a stream.
+   */
+  public static byte[] header(String dtype, int[] shape) {
+    width(dtype, "array");
     StringBuilder dims = new StringBuilder();
     for (int d : shape) {
       dims.append(d).append(", ");
@@ -143,23 +165,16 @@ public final class Npy {
     // header (magic + version + length + dict + newline) padded with spaces to a multiple of 64
     int unpadded = 10 + dict.length() + 1;
     int padding = (64 - unpadded % 64) % 64;
-    String header = dict + " ".repeat(padding) + "\n";
-    double[] values = array.values();
-    ByteBuffer buf =
-        ByteBuffer.allocate(10 + header.length() + values.length * width)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-    buf.put(header.getBytes(StandardCharsets.ISO_8859_1));
-    for (double v : values) {
-      switch (dtype) {
-        case FLOAT32 -> buf.putFloat((float) v);
-        case FLOAT64 -> buf.putDouble(v);
-        case INT32 -> buf.putInt((int) v);
-        case INT64 -> buf.putLong((long) v);
-        default -> buf.put((byte) v);
-      }
-    }
+    String text = dict + " ".repeat(padding) + "\n";
+    ByteBuffer buf = ByteBuffer.allocate(10 + text.length()).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length());
+    buf.put(text.getBytes(StandardCharsets.ISO_8859_1));
     return buf.array();
+  }
+
+  /** Bytes per element of a supported dtype. */
+  public static int width(String dtype) {
+    return width(dtype, "array");
   }
 
   private static String trimComma(String s) {

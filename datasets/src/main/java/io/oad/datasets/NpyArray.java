@@ -92,6 +92,11 @@ public record NpyArray(String dtype, int[] shape, double[] values) {
     return values.clone();
   }
 
+  /** Number of elements. */
+  public int size() {
+    return values.length;
+  }
+
   /** Element {@code i} in C order, not copied. */
   double value(int i) {
     return values[i];

@@ -52,6 +52,7 @@ public final class NpyFeatures {
     for (Path dir : featureDirs) {
       Path f = file(dir, videoId);
       NpyArray a = Npy.read(f);
+      checkFinite(a, f);
       if (a.rank() != 2) {
         throw new IllegalArgumentException(
             f + ": features must be (steps, dim), got " + java.util.Arrays.toString(a.shape()));
@@ -68,6 +69,12 @@ public final class NpyFeatures {
   /** Class index per step from a target file: (steps,) indices or (steps, C) one-hot rows. */
   public static int[] readTargets(Path file) {
     NpyArray a = Npy.read(file);
+    checkFinite(a, file);
+    return targets(a, file);
+  }
+
+  /** Class index per step of a target array read from {@code file}. */
+  static int[] targets(NpyArray a, Path file) {
     if (a.rank() == 1) {
       int[] out = new int[a.dim(0)];
       for (int t = 0; t < out.length; t++) {
@@ -137,7 +144,20 @@ public final class NpyFeatures {
     return f;
   }
 
-  private static float[][] concat(float[][] a, float[][] b) {
+  /** Throws naming {@code file}, step and column of the first NaN or infinite value. */
+  static void checkFinite(NpyArray a, Path file) {
+    int cols = a.rank() == 2 ? a.dim(1) : 1;
+    int n = a.size();
+    for (int i = 0; i < n; i++) {
+      double v = a.value(i);
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException(
+            file + ": " + v + " at step " + i / cols + (cols > 1 ? ", column " + i % cols : ""));
+      }
+    }
+  }
+
+  static float[][] concat(float[][] a, float[][] b) {
     float[][] out = new float[a.length][];
     for (int t = 0; t < a.length; t++) {
       out[t] = new float[a[t].length + b[t].length];

@@ -2,6 +2,7 @@ package io.oad.deploy;
 
 import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.LstrDataInfo;
 import io.oad.datasets.NpyFeatures;
 import io.oad.datasets.compose.ClipCatalog;
 import io.oad.datasets.compose.ComposedStream;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Option;
       "Evaluate a model: per-frame mAP (background skipped, ambiguous frames removed), calibrated mAP, mAP per future",
       "step and detection delay; every frame is scored (windows padded at the start). Writes report.json and",
       "report.html to --out.",
-      "Data: --clips DIR --subjects ... (composes streams of those subjects), or --features/--targets/--split."
+      "Data: --clips DIR --subjects ... (composes streams of those subjects), --features/--targets/--split, or",
+      "--lstr-root DIR --feature-folders a,b (the test_session_set of an LSTR data root; classes from data_info.json)."
     })
 public final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "Composed streams from clips:%n")
@@ -48,6 +50,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
   Features features;
+
+  @ArgGroup(exclusive = false, heading = "LSTR data root (data_info.json, feature folders):%n")
+  DataOptions.Lstr lstr;
 
   static final class Clips extends DataOptions.Clips {
     @Option(
@@ -88,9 +93,10 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((clips == null) == (features == null)) {
+    int sources = (clips != null ? 1 : 0) + (features != null ? 1 : 0) + (lstr != null ? 1 : 0);
+    if (sources != 1) {
       throw new IllegalArgumentException(
-          "give either --clips DIR --subjects ... or --features/--targets/--split");
+          "give one of --clips DIR --subjects ..., --features/--targets/--split or --lstr-root/--feature-folders");
     }
     if (pipeline && clips == null) {
       throw new IllegalArgumentException(
@@ -114,6 +120,30 @@ public final class EvalCommand implements Callable<Integer> {
                 out.resolve("streams"));
         data = WeizmannData.embed(streams, backbone, System.out);
         layout = ClassLayout.of(detector.config().numClasses(), 0);
+      } else if (lstr != null) {
+        LstrDataInfo info = lstr.info();
+        List<String> names = info.requireClassNames();
+        if (names.size() != detector.config().numClasses()) {
+          throw new IllegalArgumentException(
+              info.file()
+                  + " names "
+                  + names.size()
+                  + " classes of "
+                  + info.dataset()
+                  + " but the model has "
+                  + detector.config().numClasses());
+        }
+        if (!names.equals(detector.classNames())) {
+          System.out.println(
+              "note: the model names its classes "
+                  + detector.classNames()
+                  + ", "
+                  + info.file()
+                  + " "
+                  + names);
+        }
+        data = lstr.read(info, info.testSessions(), "test_session_set", System.out);
+        layout = info.layout();
       } else {
         data = NpyFeatures.read(features.dir, features.targets, features.split);
         int c = detector.config().numClasses();

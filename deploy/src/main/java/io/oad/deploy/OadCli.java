@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       AlertCommand.class,
       ImportCommand.class,
+      ImportFeaturesCommand.class,
       ExportCommand.class,
       PredictCommand.class,
       DatasetCommand.class,

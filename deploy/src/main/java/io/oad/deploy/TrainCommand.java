@@ -2,6 +2,7 @@ package io.oad.deploy;
 
 import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.LstrDataInfo;
 import io.oad.datasets.NpyFeatures;
 import io.oad.datasets.SyntheticSequences;
 import io.oad.datasets.compose.ClipCatalog;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
       "Train OadTR with the paper's loss and optimiser (soft-target cross-entropy, future weight 0.5, Adam, weight",
       "decay, clipping at 1.0, step schedule) and write a model archive.",
       "Data: --clips DIR --subjects ... (composed streams, embedded by the service's extractor), or",
-      "--features DIR --targets DIR --split FILE (precomputed features, e.g. THUMOS14 TSN)."
+      "--features DIR --targets DIR --split FILE (precomputed features, e.g. THUMOS14 TSN), or",
+      "--lstr-root DIR --feature-folders a,b (an LSTR/TeSTra/MiniROAD data root: its train_session_set)."
     })
 final class TrainCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "Composed streams from clips:%n")
@@ -47,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = false, heading = "Precomputed features:%n")
   Features features;
+
+  @ArgGroup(exclusive = false, heading = "LSTR data root (data_info.json, feature folders):%n")
+  Lstr lstr;
 
   static final class Clips extends DataOptions.Clips {
     @Option(
@@ -65,14 +70,27 @@ final class TrainCommand implements Callable<Integer> {
   static final class Features extends DataOptions.Features {
     @Option(names = "--val-split", paramLabel = "FILE", description = "Validation video ids.")
     Path valSplit;
-
-    @Option(
-        names = "--preset",
-        defaultValue = "paper",
-        description =
-            "Model and schedule: paper (THUMOS14, 22 classes, 21 ambiguous) small (the paper's structure at width 256) or synthetic (oad dataset synthetic) (default: ${DEFAULT-VALUE}).")
-    String preset;
   }
+
+  static final class Lstr extends DataOptions.Lstr {
+    @Option(
+        names = "--val-sessions",
+        defaultValue = "none",
+        paramLabel = "none|test|K",
+        description =
+            "Validation (chooses nothing, reported per epoch): none, test (the test_session_set, as the"
+                + " LSTR scripts do) or K (the last K videos of train_session_set, then not trained on)"
+                + " (default: ${DEFAULT-VALUE}).")
+    String valSessions;
+  }
+
+  @Option(
+      names = "--preset",
+      description =
+          "Model and schedule for --features and --lstr-root: paper (THUMOS14, 22 classes, 21 ambiguous) small"
+              + " (the paper's structure at width 256) or synthetic (oad dataset synthetic) (default:"
+              + " paper). With --lstr-root the classes come from data_info.json.")
+  String preset;
 
   @Option(
       names = "--out",
@@ -118,9 +136,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if ((clips == null) == (features == null)) {
+    int sources = (clips != null ? 1 : 0) + (features != null ? 1 : 0) + (lstr != null ? 1 : 0);
+    if (sources != 1) {
       throw new IllegalArgumentException(
-          "give either --clips DIR --subjects ... or --features/--targets/--split");
+          "give one of --clips DIR --subjects ..., --features/--targets/--split or --lstr-root/--feature-folders");
+    }
+    if (clips != null && preset != null) {
+      throw new IllegalArgumentException("--preset is for --features and --lstr-root, not --clips");
     }
     Path workDir =
         work != null
@@ -174,32 +196,55 @@ final class TrainCommand implements Callable<Integer> {
                 .optExtractorId(backbone.id())
                 .optModelId("oadtr-weizmann-s" + seedOption.seed);
       }
-    } else {
+    } else if (features != null) {
       train = NpyFeatures.read(features.dir, features.targets, features.split);
       val =
           features.valSplit == null
               ? List.of()
               : NpyFeatures.read(features.dir, features.targets, features.valSplit);
-      TrainConfig preset =
-          switch (features.preset) {
-            case "paper" -> TrainConfig.paperThumos();
-            case "synthetic" ->
-                TrainConfig.synthetic(SyntheticSequences.Spec.ci()).toBuilder()
-                    .optLogEvery(10)
-                    .build();
-            case "small" ->
-                TrainConfig.paperThumos().toBuilder()
-                    .setModel(smaller(TrainConfig.paperThumos().model(), train.get(0).dim()))
-                    .optBatchSize(32)
-                    .build();
-            default ->
-                throw new IllegalArgumentException(
-                    "--preset must be paper, small or synthetic, got " + features.preset);
-          };
-      config = preset.toBuilder();
-      if (train.get(0).dim() != preset.model().featureDim()) {
-        config.setModel(preset.model().withFeatureDim(train.get(0).dim()));
+      config = preset(train.get(0).dim()).toBuilder();
+    } else {
+      LstrDataInfo info = lstr.info();
+      List<String> trainIds = info.trainSessions();
+      List<String> valIds = List.of();
+      String valSet = "test_session_set";
+      switch (lstr.valSessions) {
+        case "none" -> {}
+        case "test" -> valIds = info.testSessions();
+        default -> {
+          int k = parseCount(lstr.valSessions);
+          if (k >= trainIds.size()) {
+            throw new IllegalArgumentException(
+                "--val-sessions "
+                    + k
+                    + " leaves no training video ("
+                    + info.file()
+                    + " lists "
+                    + trainIds.size()
+                    + " in train_session_set)");
+          }
+          valIds = trainIds.subList(trainIds.size() - k, trainIds.size());
+          trainIds = trainIds.subList(0, trainIds.size() - k);
+          valSet = "train_session_set (last " + k + ")";
+        }
       }
+      train = lstr.read(info, trainIds, "train_session_set", System.out);
+      val = valIds.isEmpty() ? List.of() : lstr.read(info, valIds, valSet, System.out);
+      TrainConfig base = preset(train.get(0).dim());
+      List<String> names = info.requireClassNames();
+      config =
+          base.toBuilder()
+              .setModel(base.model().withNumClasses(names.size()))
+              .setClasses(names, info.layout())
+              .optModelId("oadtr-" + info.dataset().toLowerCase(Locale.ROOT));
+      System.out.printf(
+          "classes of %s: %d (%s%s)%n",
+          info.file(),
+          names.size(),
+          names.get(0) + " is background",
+          info.ambiguous().isPresent()
+              ? ", " + names.get(info.ambiguous().getAsInt()) + " is ambiguous"
+              : "");
     }
     if (epochs != null) {
       config.optEpochs(epochs);
@@ -228,6 +273,43 @@ final class TrainCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT, "model archive %s (validation mAP %.3f)%n", out, result.finalMAP());
     return 0;
+  }
+
+  /** The --preset's configuration with the model taking {@code dim} features. */
+  private TrainConfig preset(int dim) {
+    String name = preset == null ? "paper" : preset;
+    TrainConfig p =
+        switch (name) {
+          case "paper" -> TrainConfig.paperThumos();
+          case "synthetic" ->
+              TrainConfig.synthetic(SyntheticSequences.Spec.ci()).toBuilder()
+                  .optLogEvery(10)
+                  .build();
+          case "small" ->
+              TrainConfig.paperThumos().toBuilder()
+                  .setModel(smaller(TrainConfig.paperThumos().model(), dim))
+                  .optBatchSize(32)
+                  .build();
+          default ->
+              throw new IllegalArgumentException(
+                  "--preset must be paper, small or synthetic, got " + name);
+        };
+    return p.model().featureDim() == dim
+        ? p
+        : p.toBuilder().setModel(p.model().withFeatureDim(dim)).build();
+  }
+
+  private static int parseCount(String s) {
+    try {
+      int k = Integer.parseInt(s);
+      if (k > 0) {
+        return k;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--val-sessions must be none, test or a count > 0, got " + s);
   }
 
   private static OadtrConfig smaller(OadtrConfig c, int dim) {

@@ -224,6 +224,13 @@ public record TrainConfig(
       return this;
     }
 
+    /** Replaces the class names and their layout (the model must get as many classes). */
+    public Builder setClasses(List<String> classNames, ClassLayout layout) {
+      this.classNames = classNames;
+      this.layout = layout;
+      return this;
+    }
+
     public Builder optEpochs(int epochs) {
       this.epochs = epochs;
       return this;
