@@ -1,22 +1,11 @@
 package io.oad.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.oad.datasets.compose.ClipCatalog;
-import io.oad.extractor.FrameTensors;
-import io.oad.extractor.TwoStreamBackbone;
-import io.oad.extractor.TwoStreamConfig;
 import io.oad.service.Backbones;
-import io.oad.training.backbone.BackboneDataset;
-import io.oad.training.backbone.BackboneTrainer;
-import io.oad.training.backbone.BackboneTrainer.Sample;
+import io.oad.training.backbone.ClipBackboneTraining;
 import io.oad.training.features.WeizmannData;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +27,7 @@ import picocli.CommandLine.Option;
     })
 public final class BackboneTrainCommand implements Callable<Integer> {
   /** The training record written next to the weights. */
-  public static final String REPORT = "training.json";
+  public static final String REPORT = ClipBackboneTraining.REPORT;
 
   @Option(
       names = "--clips",
@@ -91,73 +80,18 @@ public final class BackboneTrainCommand implements Callable<Integer> {
   Path work;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     List<String> train = WeizmannData.subjects(subjects);
     List<String> val = valSubjects == null ? List.of() : WeizmannData.subjects(valSubjects);
-    for (String s : val) {
-      if (train.contains(s)) {
-        throw new IllegalArgumentException(
-            "subject " + s + " is in both --subjects and --val-subjects");
-      }
-    }
     Path outDir =
         out != null ? out : Path.of(System.getProperty("oad.home", ".")).resolve(Backbones.FOLDER);
     Path workDir = work != null ? work : Path.of("data", "train-backbone");
-    ClipCatalog catalog = ClipCatalog.load(clips);
-    TwoStreamConfig network =
-        new TwoStreamConfig(
-            TwoStreamConfig.defaults().width(),
-            TwoStreamConfig.defaults().height(),
-            TwoStreamConfig.defaults().channels(),
-            TwoStreamConfig.defaults().dimension(),
-            catalog.classNames().size());
-    FrameTensors tensors = new FrameTensors(network.width(), network.height());
-    long t0 = System.nanoTime();
-    List<Sample> trainSamples =
-        BackboneDataset.samples(
-            WeizmannData.compose(
-                catalog, train, seed, streamsPerSubject, workDir.resolve("streams-train")),
-            tensors,
-            System.out);
-    List<Sample> valSamples =
-        val.isEmpty()
-            ? List.of()
-            : BackboneDataset.samples(
-                WeizmannData.compose(catalog, val, seed + 1000, 2, workDir.resolve("streams-val")),
-                tensors,
-                System.out);
-    BackboneTrainer.Options options =
-        BackboneTrainer.Options.defaults(network, seed).withEpochs(epochs);
-    BackboneTrainer.Result result =
-        BackboneTrainer.train(options, trainSamples, valSamples, System.out);
-    try (TwoStreamBackbone backbone = result.backbone()) {
-      backbone.save(outDir);
-      BackboneTrainer.EpochStats last = result.epochs().get(result.epochs().size() - 1);
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("id", backbone.id());
-      report.put("classNames", catalog.classNames());
-      report.put("trainSubjects", train);
-      report.put("valSubjects", val);
-      report.put("streamsPerSubject", streamsPerSubject);
-      report.put("seed", seed);
-      report.put("trainSamples", trainSamples.size());
-      report.put("valSamples", valSamples.size());
-      report.put("options", options);
-      report.put("epochs", result.epochs());
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(outDir.resolve(REPORT).toFile(), report);
-      System.out.printf(
-          Locale.ROOT,
-          "wrote backbone %s to %s in %.0f s: final train acc %.3f, val acc %.3f, balanced %.3f (%s)%n",
-          backbone.id(),
-          outDir,
-          (System.nanoTime() - t0) / 1e9,
-          last.trainAccuracy(),
-          last.valAccuracy(),
-          last.valBalancedAccuracy(),
-          val.isEmpty() ? "no validation subjects" : String.join(",", val));
-    }
+    ClipBackboneTraining.train(
+        ClipCatalog.load(clips),
+        new ClipBackboneTraining.Spec(train, val, streamsPerSubject, seed, epochs),
+        outDir,
+        workDir,
+        System.out);
     return 0;
   }
 

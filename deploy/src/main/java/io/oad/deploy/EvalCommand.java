@@ -10,17 +10,11 @@ import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.service.Backbones;
 import io.oad.service.Models;
-import io.oad.training.Evaluator;
-import io.oad.training.eval.DelayReport;
-import io.oad.training.eval.DetectionDelay;
-import io.oad.training.eval.EvalReport;
+import io.oad.training.Evaluation;
+import io.oad.training.cv.CrossValidation;
+import io.oad.training.cv.CvSettings;
 import io.oad.training.eval.EvalResult;
-import io.oad.training.eval.FrameMetrics;
-import io.oad.training.eval.FrameScores;
-import io.oad.training.eval.HtmlReport;
-import io.oad.training.eval.VideoTimeline;
 import io.oad.training.features.WeizmannData;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,12 +48,24 @@ public final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "LSTR data root (data_info.json, feature folders):%n")
   DataOptions.Lstr lstr;
 
-  static final class Clips extends DataOptions.Clips {
+  static final class Clips {
+    @Option(
+        names = "--clips",
+        required = true,
+        paramLabel = "DIR",
+        description = "Clips folder in the Weizmann layout (manifest.csv, videos/, backgrounds/).")
+    Path dir;
+
+    @Option(
+        names = "--subjects",
+        paramLabel = "a,b",
+        description = "Subjects whose streams are composed (not with --cv).")
+    String subjects;
+
     @Option(
         names = "--streams-per-subject",
-        defaultValue = "1",
-        description = "Streams per subject (default: ${DEFAULT-VALUE}).")
-    int streamsPerSubject;
+        description = "Streams per subject (default: 1; not with --cv).")
+    Integer streamsPerSubject;
   }
 
   static final class Features extends DataOptions.Features {
@@ -77,9 +83,84 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--seed",
-      defaultValue = "1",
-      description = "Seed of the composed streams (default: ${DEFAULT-VALUE}).")
-  long seed;
+      description = "Seed of the composed streams (default: 1; not with --cv).")
+  Long seed;
+
+  @Option(
+      names = "--backbone",
+      paramLabel = "DIR",
+      description = "Backbone folder (clips only; default: <oad.home>/models/backbone).")
+  Path backboneDir;
+
+  @ArgGroup(exclusive = false, heading = "Leave-one-subject-out cross-validation (with --clips):%n")
+  CvOptions cv;
+
+  /** Options of {@code --cv}; the defaults are the shipped recipe. */
+  static final class CvOptions {
+    @Option(
+        names = "--cv",
+        required = true,
+        description =
+            "Cross-validate the whole recipe over the subjects of --clips: per fold (test subject S_i, validation"
+                + " S_i+1, training the rest) train the backbone and OadTR from scratch and evaluate S_i; folds go to"
+                + " --out/<S_i>/ and are reused when their models' .done markers exist; writes cv.json, cv.md and"
+                + " cv.html to --out.")
+    boolean enabled;
+
+    @Option(
+        names = "--cv-subjects",
+        paramLabel = "a,b,c",
+        description = "Subjects in fold order (default: every subject of manifest.csv, sorted).")
+    String subjects;
+
+    @Option(
+        names = "--cv-folds",
+        paramLabel = "a,b",
+        description = "Test subjects of the folds to run now (default: every --cv-subjects).")
+    String folds;
+
+    @Option(
+        names = "--cv-backbone-epochs",
+        defaultValue = "20",
+        description = "Backbone epochs per fold (default: ${DEFAULT-VALUE}).")
+    int backboneEpochs;
+
+    @Option(
+        names = "--cv-backbone-streams",
+        defaultValue = "5",
+        description = "Backbone streams per training subject (default: ${DEFAULT-VALUE}).")
+    int backboneStreams;
+
+    @Option(
+        names = "--cv-detector-epochs",
+        defaultValue = "8",
+        description = "OadTR epochs per fold (default: ${DEFAULT-VALUE}).")
+    int detectorEpochs;
+
+    @Option(
+        names = "--cv-detector-streams",
+        defaultValue = "4",
+        description = "OadTR streams per training subject (default: ${DEFAULT-VALUE}).")
+    int detectorStreams;
+
+    @Option(
+        names = "--cv-train-seed",
+        defaultValue = "1",
+        description = "Seed of both trainings and their streams (default: ${DEFAULT-VALUE}).")
+    long trainSeed;
+
+    @Option(
+        names = "--cv-eval-streams",
+        defaultValue = "3",
+        description = "Composed streams of the test subject (default: ${DEFAULT-VALUE}).")
+    int evalStreams;
+
+    @Option(
+        names = "--cv-eval-seed",
+        defaultValue = "7",
+        description = "Seed of the test subject's streams (default: ${DEFAULT-VALUE}).")
+    long evalSeed;
+  }
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report folder.")
   Path out;
@@ -93,6 +174,12 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (cv != null) {
+      return crossValidate();
+    }
+    if (clips != null && clips.subjects == null) {
+      throw new IllegalArgumentException("--clips needs --subjects (or --cv)");
+    }
     int sources = (clips != null ? 1 : 0) + (features != null ? 1 : 0) + (lstr != null ? 1 : 0);
     if (sources != 1) {
       throw new IllegalArgumentException(
@@ -103,7 +190,7 @@ public final class EvalCommand implements Callable<Integer> {
           "--pipeline needs --clips (it replays the composed videos)");
     }
     Files.createDirectories(out);
-    try (Backbone backbone = Backbones.defaultBackbone(Models.home());
+    try (Backbone backbone = Backbones.of(backboneDir, Models.home());
         Detector detector = Models.detector(model, backbone.dimension())) {
       List<LabeledSequence> data;
       List<ComposedStream> streams = null;
@@ -115,8 +202,8 @@ public final class EvalCommand implements Callable<Integer> {
             WeizmannData.compose(
                 catalog,
                 WeizmannData.subjects(clips.subjects),
-                seed,
-                clips.streamsPerSubject,
+                seed == null ? 1 : seed,
+                clips.streamsPerSubject == null ? 1 : clips.streamsPerSubject,
                 out.resolve("streams"));
         data = WeizmannData.embed(streams, backbone, System.out);
         layout = ClassLayout.of(detector.config().numClasses(), 0);
@@ -152,7 +239,7 @@ public final class EvalCommand implements Callable<Integer> {
                 ? ClassLayout.of(c, 0)
                 : ClassLayout.withAmbiguous(c, 0, features.ambiguous);
       }
-      Report r = evaluate(detector, data, layout, 1.0 / WeizmannData.STEPS_PER_SECOND);
+      Evaluation r = evaluate(detector, data, layout, 1.0 / WeizmannData.STEPS_PER_SECOND);
       r.write(out, detector.classNames());
       r.print(System.out, detector);
       System.out.println(
@@ -170,60 +257,46 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Metrics of one model on a data set. */
-  public record Report(
-      EvalResult result, DelayReport delay, List<FrameScores> scores, ClassLayout layout) {
-    void write(Path dir, List<String> classNames) {
-      EvalReport.write(dir.resolve("report.json"), result, delay, classNames);
-      HtmlReport.write(
-          dir.resolve("report.html"),
-          result,
-          scores.stream().map(s -> VideoTimeline.of(layout, s)).toList(),
-          classNames);
+  private int crossValidate() {
+    if (clips == null || features != null || lstr != null) {
+      throw new IllegalArgumentException("--cv needs --clips DIR (and no --features or --lstr-root)");
     }
-
-    void print(PrintStream out, Detector detector) {
-      out.printf(
-          Locale.ROOT,
-          "model %s (%s) on %d videos, %d frames%n",
-          detector.modelId(),
-          detector.config().variant().label(),
-          scores.size(),
-          result.evaluatedFrames());
-      out.printf(
-          Locale.ROOT, "per-frame mAP %.4f   calibrated mAP %.4f%n", result.mAP(), result.mcAP());
-      StringBuilder f = new StringBuilder("future-step mAP:");
-      for (int k = 1; k <= result.futureMAP().size(); k++) {
-        f.append(String.format(Locale.ROOT, " t+%d %.3f", k, result.futureMAP(k)));
-      }
-      out.println(f);
-      out.printf(
-          Locale.ROOT,
-          "detection: %d/%d action instances detected (%.0f%%), delay mean %.2f s, median %.2f s%n",
-          delay.detected(),
-          delay.total(),
-          100 * delay.detectionRate(),
-          delay.meanSeconds(),
-          delay.medianSeconds());
-      List<String> names = detector.classNames();
-      StringBuilder ap = new StringBuilder("per-class AP:");
-      for (int c = 0; c < names.size(); c++) {
-        if (layout.isAction(c)) {
-          ap.append(String.format(Locale.ROOT, " %s %.3f", names.get(c), result.ap(c)));
-        }
-      }
-      out.println(ap);
+    if (clips.subjects != null
+        || clips.streamsPerSubject != null
+        || seed != null
+        || model != null
+        || backboneDir != null
+        || pipeline) {
+      throw new IllegalArgumentException(
+          "--cv trains its own models per fold: use --cv-subjects, --cv-eval-streams and --cv-eval-seed"
+              + " instead of --subjects, --streams-per-subject, --seed, --model, --backbone, --pipeline");
     }
+    List<String> subjects =
+        cv.subjects == null
+            ? ClipCatalog.load(clips.dir).subjects()
+            : WeizmannData.subjects(cv.subjects);
+    List<String> folds = cv.folds == null ? subjects : WeizmannData.subjects(cv.folds);
+    CvSettings.Recipe shipped = CvSettings.Recipe.shipped();
+    CvSettings.Recipe recipe =
+        new CvSettings.Recipe(
+            cv.backboneEpochs,
+            cv.backboneStreams,
+            cv.trainSeed,
+            cv.detectorEpochs,
+            cv.detectorStreams,
+            cv.trainSeed,
+            shipped.learningRate(),
+            shipped.lrDecayEvery(),
+            cv.evalStreams,
+            cv.evalSeed);
+    CrossValidation.run(
+        new CvSettings(clips.dir, subjects, folds, out, recipe, Models::shippedConfig), System.out);
+    return 0;
   }
 
-  public static Report evaluate(
+  /** Scores {@code data} with {@code detector} and computes every metric. */
+  public static Evaluation evaluate(
       Detector detector, List<LabeledSequence> data, ClassLayout layout, double stepSeconds) {
-    List<FrameScores> scores =
-        Evaluator.score(detector, data, layout.ambiguous(), Evaluator.DEFAULT_BATCH);
-    return new Report(
-        FrameMetrics.evaluate(layout, scores),
-        DetectionDelay.measure(layout, scores, stepSeconds),
-        scores,
-        layout);
+    return Evaluation.of(detector, data, layout, stepSeconds);
   }
 }

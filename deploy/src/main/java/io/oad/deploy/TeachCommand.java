@@ -14,6 +14,7 @@ import io.oad.extractor.TwoStreamConfig;
 import io.oad.service.Backbones;
 import io.oad.service.Models;
 import io.oad.training.EpochStats;
+import io.oad.training.Evaluation;
 import io.oad.training.TrainConfig;
 import io.oad.training.TrainResult;
 import io.oad.training.Trainer;
@@ -247,7 +248,7 @@ public final class TeachCommand implements Callable<Integer> {
       try (Detector detector = Detector.load(detectorDir)) {
         Models.checkExtractor(detector, backbone.id());
         ClassLayout layout = ClassLayout.of(detector.config().numClasses(), 0);
-        EvalCommand.Report report =
+        Evaluation report =
             EvalCommand.evaluate(detector, holdout, layout, 1.0 / WeizmannData.STEPS_PER_SECOND);
         Path evalDir = out.resolve("eval");
         Files.createDirectories(evalDir);

@@ -1,6 +1,5 @@
 package io.oad.deploy;
 
-import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
 import io.oad.datasets.LstrDataInfo;
 import io.oad.datasets.NpyFeatures;
@@ -11,6 +10,7 @@ import io.oad.detector.OadtrVariant;
 import io.oad.extractor.Backbone;
 import io.oad.service.Backbones;
 import io.oad.service.Models;
+import io.oad.training.ClipTraining;
 import io.oad.training.EpochStats;
 import io.oad.training.TrainConfig;
 import io.oad.training.TrainResult;
@@ -19,7 +19,6 @@ import io.oad.training.features.WeizmannData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -122,6 +121,14 @@ final class TrainCommand implements Callable<Integer> {
           "Epochs between lr x 0.1 steps (default: the preset's; 1 in the paper, 5 for clips).")
   Integer lrDecayEvery;
 
+  @Option(
+      names = "--backbone",
+      paramLabel = "DIR",
+      description =
+          "Backbone folder whose embeddings the model is trained on (clips only; default:"
+              + " <oad.home>/models/backbone).")
+  Path backboneDir;
+
   @Option(names = "--resume", description = "Continue from the last checkpoint in --work.")
   boolean resume;
 
@@ -157,44 +164,25 @@ final class TrainCommand implements Callable<Integer> {
       List<String> trainSubjects = WeizmannData.subjects(clips.subjects);
       List<String> valSubjects =
           clips.valSubjects == null ? List.of() : WeizmannData.subjects(clips.valSubjects);
-      for (String s : valSubjects) {
-        if (trainSubjects.contains(s)) {
-          throw new IllegalArgumentException(
-              "subject " + s + " is in both --subjects and --val-subjects");
-        }
-      }
-      try (Backbone backbone = Backbones.defaultBackbone(Models.home())) {
-        train =
-            WeizmannData.embed(
-                WeizmannData.compose(
-                    catalog,
-                    trainSubjects,
-                    seedOption.seed,
-                    clips.streamsPerSubject,
-                    workDir.resolve("streams-train")),
+      try (Backbone backbone = Backbones.of(backboneDir, Models.home())) {
+        ClipTraining.Data data =
+            ClipTraining.data(
+                catalog,
+                trainSubjects,
+                valSubjects,
+                seedOption.seed,
+                clips.streamsPerSubject,
+                workDir,
                 backbone,
                 System.out);
-        val =
-            valSubjects.isEmpty()
-                ? List.of()
-                : WeizmannData.embed(
-                    WeizmannData.compose(
-                        catalog,
-                        valSubjects,
-                        seedOption.seed + 1000,
-                        1,
-                        workDir.resolve("streams-val")),
-                    backbone,
-                    System.out);
-        OadtrConfig model = Models.shippedConfig(backbone.dimension());
+        train = data.train();
+        val = data.val();
         config =
-            TrainConfig.builder(model, catalog.classNames(), ClassLayout.of(model.numClasses(), 0))
-                .optEpochs(12)
-                .optBatchSize(32)
-                .optLearningRate(1e-4f)
-                .optLrDecayEvery(5)
-                .optExtractorId(backbone.id())
-                .optModelId("oadtr-weizmann-s" + seedOption.seed);
+            ClipTraining.defaults(
+                Models.shippedConfig(backbone.dimension()),
+                catalog.classNames(),
+                backbone.id(),
+                seedOption.seed);
       }
     } else if (features != null) {
       train = NpyFeatures.read(features.dir, features.targets, features.split);
@@ -329,20 +317,6 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   static void copyArchive(Path from, Path to) throws IOException {
-    if (Files.exists(to)) {
-      try (var paths = Files.walk(to)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
-      for (Path f : files.toList()) {
-        if (Files.isRegularFile(f)) {
-          Files.copy(f, to.resolve(f.getFileName()));
-        }
-      }
-    }
+    ClipTraining.copyArchive(from, to);
   }
 }

@@ -18,6 +18,24 @@ public final class Backbones {
   private Backbones() {}
 
   /**
+   * The backbone of the folder {@code dir} if one is given, else {@link #defaultBackbone(Path)} of
+   * {@code home}.
+   *
+   * @throws IllegalArgumentException if {@code dir} is given but is not a backbone folder
+   */
+  public static Backbone of(Path dir, Path home) {
+    if (dir == null) {
+      return defaultBackbone(home);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("backbone folder " + dir + " is not a directory");
+    }
+    TwoStreamBackbone backbone = TwoStreamBackbone.load(dir);
+    LOG.info("backbone {} from {}", backbone.id(), dir);
+    return backbone;
+  }
+
+  /**
    * The trained {@link TwoStreamBackbone} of {@code home/models/backbone} if that folder exists,
    * else the untrained {@link PooledPixelBackbone} placeholder (with a log line saying so).
    *

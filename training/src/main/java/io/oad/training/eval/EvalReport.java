@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Writes an evaluation as JSON: per-class AP and calibrated AP with class names, mAP, mcAP,
- * future-step mAP and, when given, the detection-delay summary with every instance. Undefined
- * values (NaN) are written as {@code null}, so the file is strict JSON.
+ * future-step mAP with its persistence and oracle baselines and, when given, the detection-delay
+ * summary with every instance. Undefined values (NaN) are written as {@code null}, so the file is
+ * strict JSON.
  */
 public final class EvalReport {
   private static final ObjectMapper MAPPER =
@@ -63,13 +64,13 @@ public final class EvalReport {
     number(root, "mcAP", r.mcAP());
     root.put("evaluatedFrames", r.evaluatedFrames());
     root.put("ambiguousFrames", r.ambiguousFrames());
-    ArrayNode future = root.putArray("futureMAP");
-    for (double v : r.futureMAP()) {
-      if (Double.isFinite(v)) {
-        future.add(v);
-      } else {
-        future.addNull();
-      }
+    numbers(root.putArray("futureMAP"), r.futureMAP());
+    if (!r.futureMAPPersistence().isEmpty()) {
+      numbers(root.putArray("futureMAPPersistence"), r.futureMAPPersistence());
+    }
+    if (!r.futureMAPOracle().isEmpty()) {
+      numbers(root.putArray("futureMAPOracle"), r.futureMAPOracle());
+      root.put("futureBeatsPersistence", r.beatsPersistence());
     }
     ArrayNode classes = root.putArray("classes");
     for (int c = 0; c < layout.numClasses(); c++) {
@@ -109,6 +110,16 @@ public final class EvalReport {
       }
     }
     return root;
+  }
+
+  private static void numbers(ArrayNode array, List<Double> values) {
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        array.add(v);
+      } else {
+        array.addNull();
+      }
+    }
   }
 
   private static void number(ObjectNode node, String field, double v) {

@@ -77,16 +77,46 @@ public final class HtmlReport {
         .append(r.ambiguousFrames())
         .append("</td></tr></table>\n");
     if (!r.futureMAP().isEmpty()) {
-      h.append("<h3>Future-step mAP</h3><table><tr>");
+      h.append("<h3>Future-step mAP</h3><table><tr><th></th>");
       for (int k = 1; k <= r.futureMAP().size(); k++) {
         h.append("<th>t+").append(k).append("</th>");
       }
-      h.append("</tr><tr>");
-      for (double v : r.futureMAP()) {
-        h.append("<td>").append(fmt(v)).append("</td>");
+      h.append("</tr>");
+      futureRow(h, "model", r.futureMAP());
+      if (!r.futureMAPPersistence().isEmpty()) {
+        futureRow(h, "persistence (current scores held)", r.futureMAPPersistence());
       }
-      h.append("</tr></table>\n");
+      if (!r.futureMAPOracle().isEmpty()) {
+        futureRow(h, "oracle (knows the current segment)", r.futureMAPOracle());
+      }
+      h.append("</table>\n");
+      if (!r.futureMAPPersistence().isEmpty()) {
+        h.append("<p>").append(escape(persistenceVerdict(r))).append("</p>\n");
+      }
     }
+  }
+
+  private static void futureRow(StringBuilder h, String name, List<Double> values) {
+    h.append("<tr><th>").append(escape(name)).append("</th>");
+    for (double v : values) {
+      h.append("<td>").append(fmt(v)).append("</td>");
+    }
+    h.append("</tr>");
+  }
+
+  /**
+   * One sentence: whether the model's future mAP beats persistence at every future step, and if
+   * not, at which steps it does not.
+   */
+  public static String persistenceVerdict(EvalResult r) {
+    if (r.beatsPersistence()) {
+      return "The model beats persistence at every future step (t+1..t+"
+          + r.futureMAP().size()
+          + ").";
+    }
+    return "The model does NOT beat persistence at every future step: not at "
+        + r.stepsNotBeatingPersistence().stream().map(k -> "t+" + k).toList()
+        + ".";
   }
 
   private static void apChart(StringBuilder h, EvalResult r, List<String> names) {
