@@ -130,18 +130,27 @@ final class BenchReport {
     out.println(
         "FEATURE EXTRACTOR (one thread, no Kafka): JPEG decode + backbone on 160x120 frames");
     out.printf(
-        "  %-28s %5s %12s %12s %10s %10s%n",
-        "backbone", "batch", "frames/s", "batch ms p90", "decode ms", "embed ms");
+        "  %-28s %5s %12s %12s %10s %10s %11s %10s%n",
+        "backbone",
+        "batch",
+        "frames/s",
+        "batch ms p90",
+        "decode ms",
+        "embed ms",
+        "decode cpu",
+        "embed cpu");
     for (ExtractorBench.Row row : rows) {
       out.printf(
           Locale.ROOT,
-          "  %-28s %5d %12.1f %12.2f %10.3f %10.3f%n",
+          "  %-28s %5d %12.1f %12.2f %10.3f %10.3f %11.3f %10.3f%n",
           row.backboneId(),
           row.batch(),
           row.framesPerSecond(),
           row.batchMs().p90(),
           row.decodeMsPerFrame(),
-          row.embedMsPerFrame());
+          row.embedMsPerFrame(),
+          row.decodeCpuMsPerFrame(),
+          row.embedCpuMsPerFrame());
     }
   }
 
