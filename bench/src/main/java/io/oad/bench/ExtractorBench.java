@@ -34,8 +34,8 @@ final class ExtractorBench {
    * @param embedMsPerFrame mean backbone time per frame over the timed batches
    * @param decodeCpuMsPerFrame mean CPU time of this thread decoding one frame (unlike the wall
    *     times, it does not grow when other processes take the cores)
-   * @param embedCpuMsPerFrame mean CPU time of this thread embedding one frame (libtorch runs on
-   *     it with one intra-op thread)
+   * @param embedCpuMsPerFrame mean CPU time of this thread embedding one frame (libtorch runs on it
+   *     with one intra-op thread)
    */
   record Row(
       String backbone,
