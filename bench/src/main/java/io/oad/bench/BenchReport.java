@@ -283,9 +283,9 @@ final class BenchReport {
     out.printf(
         Locale.ROOT,
         "  machine                1024x1024 fp32 matmul, one thread: %.1f GFLOP/s; a camera costs"
-            + " %.1f MFLOP of it per second of video%n",
+            + " %.2f GFLOP of it per second of video%n",
         c.matmulGflopsPerSecond(),
-        c.totalMatmulMflop());
+        c.totalMatmulGflop());
     out.println(
         "  sizing                 cameras  extractors  detect instances  cores (all roles)");
     for (EndToEndBench.SizingRow row : r.sizing()) {

@@ -189,8 +189,8 @@ final class EndToEndBench {
    * @param camerasPerCore 1000 / total
    * @param extractorMsPerFrame extractor CPU per frame published
    * @param matmulGflopsPerSecond the one-thread 1024x1024 fp32 matmul rate measured before the run
-   * @param totalMatmulMflop total x that rate / 1000: the cost per camera second in MFLOP of that
-   *     matmul, to compare machines of other speeds
+   * @param totalMatmulGflop total x that rate / 1000: the cost per camera second in GFLOP of that
+   *     matmul (the work it could have done in that CPU time), to compare machines of other speeds
    */
   record Cost(
       double extractor,
@@ -201,7 +201,7 @@ final class EndToEndBench {
       double camerasPerCore,
       double extractorMsPerFrame,
       double matmulGflopsPerSecond,
-      double totalMatmulMflop) {
+      double totalMatmulGflop) {
     static Cost of(
         Map<String, Double> cpuSeconds,
         int cameras,
@@ -540,7 +540,7 @@ final class EndToEndBench {
             settings.warmupSeconds(),
             intervals(all, start, stopped, Math.max(1, Math.min(30, settings.seconds() / 10))),
             tuning,
-            stages.percentiles(start, stopped),
+            stages.percentiles(start, Long.MAX_VALUE),
             cost,
             SizingRow.of(cost, settings.sizing()));
       }
