@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,5 +118,20 @@ class TwoStreamBackboneTest {
     assertFalse(Arrays.equals(rows[1], rows[2]), "different motion, different embedding");
     assertArrayEquals(rows[0], rows[3], 1e-5f, "no change = no previous frame");
     assertArrayEquals(rows[0], backbone.embed(List.of(current))[0], 1e-5f);
+  }
+
+  @Test
+  void shouldPoolExactlyAsMaxPool2dOutsideTraining() {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      for (Shape shape :
+          List.of(new Shape(2, 3, 48, 64), new Shape(1, 2, 7, 9), new Shape(3, 1, 2, 2))) {
+        NDArray x = manager.randomNormal(shape);
+        NDArray expected =
+            Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+        NDArray fast = TwoStreamNetwork.MaxPool2x2.stridedMax(x);
+        assertEquals(expected.getShape(), fast.getShape(), "shape for " + shape);
+        assertTrue(expected.contentEquals(fast), "values for " + shape);
+      }
+    }
   }
 }
