@@ -67,7 +67,7 @@ public final class TwoStreamNetwork extends AbstractBlock {
                   .optBias(false)
                   .build())
           .add(BatchNorm.builder().build())
-          .add(Activation.reluBlock())
+          .add(new ReluBeforePool())
           .add(new MaxPool2x2());
     }
     block.add(Blocks.batchFlattenBlock());
@@ -75,11 +75,32 @@ public final class TwoStreamNetwork extends AbstractBlock {
   }
 
   /**
+   * The ReLU of a stage, as {@link Activation#reluBlock} (and stored the same way), but outside
+   * training the identity: the {@link MaxPool2x2} that follows applies it after pooling, on a
+   * quarter of the values. The same numbers: ReLU is non-decreasing, so it commutes with a maximum.
+   */
+  static final class ReluBeforePool extends LambdaBlock {
+    ReluBeforePool() {
+      super(Activation::relu, "ReLU");
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore parameterStore,
+        NDList inputs,
+        boolean training,
+        PairList<String, Object> params) {
+      return training ? Activation.relu(inputs) : inputs;
+    }
+  }
+
+  /**
    * 2x2 max-pooling with stride 2, as {@link Pool#maxPool2dBlock} (and stored the same way: a
    * lambda block without parameters), but outside training computed as the element-wise maximum of
-   * the four strided views of the input: the same numbers (a maximum is exact), about 3x less time
-   * than libtorch's single-threaded {@code max_pool2d} on these small NCHW planes, where it took
-   * half of the backbone's time. Training keeps {@code max_pool2d} and its gradient.
+   * the four strided views of the input, then the stage's ReLU (see {@link ReluBeforePool}): the
+   * same numbers (a maximum is exact), about 3x less time than libtorch's single-threaded {@code
+   * max_pool2d} on these small NCHW planes, where it took half of the backbone's time. Training
+   * keeps {@code max_pool2d} and its gradient.
    */
   static final class MaxPool2x2 extends LambdaBlock {
     private static final Shape TWO = new Shape(2, 2);
@@ -96,7 +117,7 @@ public final class TwoStreamNetwork extends AbstractBlock {
         boolean training,
         PairList<String, Object> params) {
       NDArray x = inputs.singletonOrThrow();
-      return new NDList(training ? pooled(x) : stridedMax(x));
+      return new NDList(training ? pooled(x) : Activation.relu(stridedMax(x)));
     }
 
     private static NDArray pooled(NDArray x) {
