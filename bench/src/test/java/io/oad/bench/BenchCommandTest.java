@@ -147,10 +147,13 @@ class BenchCommandTest {
     assertEquals(2, sizing.size());
     assertEquals(1000, sizing.get(1).path("cameras").asInt());
     assertTrue(
-        sizing.get(1).path("extractors").asInt() >= sizing.get(0).path("extractors").asInt()
-            && sizing.get(1).path("cores").asDouble()
-                == 100 * sizing.get(0).path("cores").asDouble(),
+        sizing.get(1).path("extractors").asInt() >= sizing.get(0).path("extractors").asInt(),
         sizing.toString());
+    assertEquals(
+        100 * sizing.get(0).path("cores").asDouble(),
+        sizing.get(1).path("cores").asDouble(),
+        1e-9 * sizing.get(1).path("cores").asDouble(),
+        "cores grow with the cameras: " + sizing);
     for (JsonNode lag : e2e.path("lag")) {
       assertTrue(lag.path("afterDrain").asLong() >= 0, lag.toString());
     }
