@@ -213,6 +213,58 @@ public final class BenchCommand implements Callable<Integer> {
   long detectWaitMs;
 
   @Option(
+      names = "--commit-interval-ms",
+      defaultValue = "100",
+      description =
+          "The topology's commit.interval.ms end to end: exactly-once outputs become visible to"
+              + " read_committed readers at each commit (default: ${DEFAULT-VALUE}).")
+  long commitIntervalMs;
+
+  @Option(
+      names = "--extractor-wait-ms",
+      defaultValue = "20",
+      description =
+          "Longest the extractor waits for a fuller batch end to end; one transaction per batch"
+              + " with --extractor-transactional (default: ${DEFAULT-VALUE}).")
+  long extractorWaitMs;
+
+  @Option(
+      names = "--extractor-batch",
+      defaultValue = "16",
+      description = "Largest extractor batch end to end (default: ${DEFAULT-VALUE}).")
+  int extractorBatch;
+
+  @Option(
+      names = "--extractor-transactional",
+      description =
+          "Run the extractor exactly-once end to end (a transactional id, as oad extract"
+              + " --transactional-id); at-least-once without.")
+  boolean extractorTransactional;
+
+  @Option(
+      names = "--linger-ms",
+      defaultValue = "-1",
+      description =
+          "linger.ms of the extractor's and the topology's producers end to end; -1 keeps their"
+              + " defaults (5 and Kafka Streams' 100) (default: ${DEFAULT-VALUE}).")
+  int lingerMs;
+
+  @Option(
+      names = "--headroom",
+      defaultValue = "0.7",
+      description =
+          "Share of a core each instance is planned at in the sizing table (default:"
+              + " ${DEFAULT-VALUE}).")
+  double headroom;
+
+  @Option(
+      names = "--sizing",
+      split = ",",
+      defaultValue = "64,256,1024",
+      description = "Camera counts of the sizing table (default: ${DEFAULT-VALUE}).")
+  List<Integer> sizingCameras;
+
+  @Option(
       names = "--clips",
       paramLabel = "DIR",
       description =
@@ -316,7 +368,14 @@ public final class BenchCommand implements Callable<Integer> {
                     data,
                     stepsPerSecond,
                     new DetectBatching(batch, batch == 1 ? 0 : detectWaitMs),
-                    e2eWarmupSeconds));
+                    e2eWarmupSeconds,
+                    new EndToEndBench.Tuning(
+                        commitIntervalMs,
+                        extractorWaitMs,
+                        extractorBatch,
+                        extractorTransactional,
+                        lingerMs),
+                    new EndToEndBench.Sizing(headroom, sizingCameras)));
         EndToEndBench.Result r =
             bench.run(
                 clipFrames,
@@ -372,6 +431,14 @@ public final class BenchCommand implements Callable<Integer> {
     positive("--threads", threads);
     positive("--extractor-batches", extractorBatches);
     positive("--detect-batch", detectBatches);
+    positive("--sizing", sizingCameras);
+    if (commitIntervalMs < 1 || extractorWaitMs < 1 || extractorBatch < 1) {
+      throw new IllegalArgumentException(
+          "--commit-interval-ms, --extractor-wait-ms and --extractor-batch must be >= 1");
+    }
+    if (!(headroom > 0) || headroom > 1) {
+      throw new IllegalArgumentException("--headroom must be in (0, 1], got " + headroom);
+    }
     if (detectWaitMs < 0 || !(stepsPerSecond > 0)) {
       throw new IllegalArgumentException("--detect-wait-ms must be >= 0, --steps-per-second > 0");
     }
@@ -420,6 +487,13 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("stepsPerSecond", stepsPerSecond);
     s.put("detectBatches", detectBatches);
     s.put("detectWaitMs", detectWaitMs);
+    s.put("commitIntervalMs", commitIntervalMs);
+    s.put("extractorWaitMs", extractorWaitMs);
+    s.put("extractorBatch", extractorBatch);
+    s.put("extractorTransactional", extractorTransactional);
+    s.put("lingerMs", lingerMs);
+    s.put("headroom", headroom);
+    s.put("sizing", sizingCameras);
     return s;
   }
 }

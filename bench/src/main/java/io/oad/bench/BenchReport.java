@@ -130,18 +130,27 @@ final class BenchReport {
     out.println(
         "FEATURE EXTRACTOR (one thread, no Kafka): JPEG decode + backbone on 160x120 frames");
     out.printf(
-        "  %-28s %5s %12s %12s %10s %10s%n",
-        "backbone", "batch", "frames/s", "batch ms p90", "decode ms", "embed ms");
+        "  %-28s %5s %12s %12s %10s %10s %11s %10s%n",
+        "backbone",
+        "batch",
+        "frames/s",
+        "batch ms p90",
+        "decode ms",
+        "embed ms",
+        "decode cpu",
+        "embed cpu");
     for (ExtractorBench.Row row : rows) {
       out.printf(
           Locale.ROOT,
-          "  %-28s %5d %12.1f %12.2f %10.3f %10.3f%n",
+          "  %-28s %5d %12.1f %12.2f %10.3f %10.3f %11.3f %10.3f%n",
           row.backboneId(),
           row.batch(),
           row.framesPerSecond(),
           row.batchMs().p90(),
           row.decodeMsPerFrame(),
-          row.embedMsPerFrame());
+          row.embedMsPerFrame(),
+          row.decodeCpuMsPerFrame(),
+          row.embedCpuMsPerFrame());
     }
   }
 
@@ -245,6 +254,58 @@ final class BenchReport {
         mib(r.rssBytesPipelineIdle()),
         mib(r.rssBytesEnd()),
         mib(r.rssBytesPerCamera()));
+    if (!r.stagesMs().isEmpty()) {
+      out.println("  where the time goes   capture to ... (ms, p50 / p99):");
+      stage(out, "frame on the broker", r.stagesMs().get(StageProbe.FRAME_ON_BROKER));
+      stage(out, "embedding on the broker", r.stagesMs().get(StageProbe.EMBEDDING_ON_BROKER));
+      stage(
+          out,
+          "embedding committed (read_committed)",
+          r.stagesMs().get(StageProbe.EMBEDDING_COMMITTED));
+      stage(out, "model output (latencyMs)", r.topologyMs());
+      stage(out, "prediction on the broker", r.stagesMs().get(StageProbe.PREDICTION_ON_BROKER));
+      stage(out, "prediction committed (read_committed)", r.endToEndMs());
+    }
+    EndToEndBench.Cost c = r.cost();
+    out.printf(
+        Locale.ROOT,
+        "  cost per camera        core-ms per second of video: extractor %.2f (%.2f per frame),"
+            + " detector %.2f, broker %.2f, kafka clients %.2f; total %.2f = %.1f cameras per"
+            + " core%s%n",
+        c.extractor(),
+        c.extractorMsPerFrame(),
+        c.detector(),
+        c.broker(),
+        c.clients(),
+        c.total(),
+        c.camerasPerCore(),
+        keptUp(r) ? "" : " (NOT kept up: work left undone, the cost is a lower bound)");
+    out.printf(
+        Locale.ROOT,
+        "  machine                1024x1024 fp32 matmul, one thread: %.1f GFLOP/s; a camera costs"
+            + " %.2f GFLOP of it per second of video%n",
+        c.matmulGflopsPerSecond(),
+        c.totalMatmulGflop());
+    out.println(
+        "  sizing                 cameras  extractors  detect instances  cores (all roles)");
+    for (EndToEndBench.SizingRow row : r.sizing()) {
+      out.printf(
+          Locale.ROOT,
+          "                         %7d  %10d  %16d  %17.1f   (each planned at %.0f%% of a core)%n",
+          row.cameras(),
+          row.extractors(),
+          row.detectors(),
+          row.cores(),
+          100 * row.headroom());
+    }
+  }
+
+  private static void stage(PrintStream out, String name, Percentiles p) {
+    if (p == null) {
+      out.printf("    %-40s -%n", name);
+      return;
+    }
+    out.printf(Locale.ROOT, "    %-40s %6.0f / %6.0f%n", name, p.p50(), p.p99());
   }
 
   /** Compares the end-to-end runs with the first (e.g. batch 1 against batching across cameras). */

@@ -3,6 +3,7 @@ package io.oad.bench;
 import io.oad.contract.Topics;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
+import io.oad.extractor.ExtractorConfig;
 import io.oad.ingest.VideoIngestor;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Pipeline;
@@ -21,11 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Part 3 of {@code oad bench}: the whole service in this JVM (in-process broker, extractor,
@@ -48,9 +50,13 @@ final class EndToEndBench {
       Path dataDir,
       double stepsPerSecond,
       DetectBatching batching,
-      int warmupSeconds) {
+      int warmupSeconds,
+      Tuning tuning,
+      Sizing sizing) {
     /** Validates the settings. */
     Settings {
+      java.util.Objects.requireNonNull(tuning, "tuning");
+      java.util.Objects.requireNonNull(sizing, "sizing");
       if (cameras < 1 || !(fps > 0) || seconds < 1 || !(stepsPerSecond > 0)) {
         throw new IllegalArgumentException(
             "need cameras >= 1, fps > 0, seconds >= 1, steps per second > 0; got "
@@ -66,6 +72,27 @@ final class EndToEndBench {
       if (warmupSeconds < 0) {
         throw new IllegalArgumentException("warmupSeconds must be >= 0, got " + warmupSeconds);
       }
+    }
+
+    /** Settings with the default tuning and sizing. */
+    Settings(
+        int cameras,
+        double fps,
+        int seconds,
+        Path dataDir,
+        double stepsPerSecond,
+        DetectBatching batching,
+        int warmupSeconds) {
+      this(
+          cameras,
+          fps,
+          seconds,
+          dataDir,
+          stepsPerSecond,
+          batching,
+          warmupSeconds,
+          Tuning.defaults(),
+          Sizing.defaults());
     }
 
     /** Settings without a warm-up. */
@@ -87,6 +114,141 @@ final class EndToEndBench {
     /** Predictions per second the cameras call for: one per camera and step. */
     double neededPredictionsPerSecond() {
       return cameras * Math.min(fps, stepsPerSecond);
+    }
+  }
+
+  /**
+   * The latency settings of a run.
+   *
+   * @param commitIntervalMs the topology's {@code commit.interval.ms} (exactly-once: how often its
+   *     outputs become visible to read_committed readers)
+   * @param extractorMaxWaitMs longest wait of the extractor for a fuller batch; with {@code
+   *     extractorTransactional}, one transaction per batch, so also its commit cadence
+   * @param extractorMaxBatch largest extractor batch
+   * @param extractorTransactional whether the extractor runs exactly-once (a transactional id, as
+   *     {@code oad extract --transactional-id}); else at-least-once, the in-process default
+   * @param lingerMs {@code linger.ms} of the extractor's and the topology's producers, or -1 for
+   *     their defaults (extractor 5, Kafka Streams 100)
+   */
+  record Tuning(
+      long commitIntervalMs,
+      long extractorMaxWaitMs,
+      int extractorMaxBatch,
+      boolean extractorTransactional,
+      int lingerMs) {
+    /** Validates the settings. */
+    Tuning {
+      if (commitIntervalMs < 1 || extractorMaxWaitMs < 1 || extractorMaxBatch < 1) {
+        throw new IllegalArgumentException(
+            "need commit interval >= 1 ms, extractor wait >= 1 ms, extractor batch >= 1; got "
+                + commitIntervalMs
+                + ", "
+                + extractorMaxWaitMs
+                + ", "
+                + extractorMaxBatch);
+      }
+    }
+
+    /** The in-process pipeline's defaults: commit every 100 ms, batches of 16 within 20 ms. */
+    static Tuning defaults() {
+      return new Tuning(100, 20, 16, false, -1);
+    }
+  }
+
+  /**
+   * How the sizing table is made.
+   *
+   * @param headroom the share of a core an instance is planned to use at most (0.7: 30% spare for
+   *     bursts, GC and rebalances)
+   * @param cameras the camera counts to size for
+   */
+  record Sizing(double headroom, List<Integer> cameras) {
+    /** Validates the settings. */
+    Sizing {
+      if (!(headroom > 0) || headroom > 1 || cameras.isEmpty()) {
+        throw new IllegalArgumentException(
+            "need 0 < headroom <= 1 and camera counts; got " + headroom + ", " + cameras);
+      }
+      cameras = List.copyOf(cameras);
+    }
+
+    static Sizing defaults() {
+      return new Sizing(0.7, List.of(64, 256, 1024));
+    }
+  }
+
+  /**
+   * What one camera costs: core-milliseconds of CPU per second of video, by role, measured while
+   * the cameras published.
+   *
+   * @param extractor the extractor thread (decode, backbone)
+   * @param detector the topology's stream threads (windows, OadTR, state)
+   * @param broker the in-process broker and other JVM threads (GC, JIT)
+   * @param clients the Kafka clients' I/O threads (producers, consumers, admin) of both roles
+   * @param total all four: what the service costs per camera on this machine
+   * @param camerasPerCore 1000 / total
+   * @param extractorMsPerFrame extractor CPU per frame published
+   * @param matmulGflopsPerSecond the one-thread 1024x1024 fp32 matmul rate measured before the run
+   * @param totalMatmulGflop total x that rate / 1000: the cost per camera second in GFLOP of that
+   *     matmul (the work it could have done in that CPU time), to compare machines of other speeds
+   */
+  record Cost(
+      double extractor,
+      double detector,
+      double broker,
+      double clients,
+      double total,
+      double camerasPerCore,
+      double extractorMsPerFrame,
+      double matmulGflopsPerSecond,
+      double totalMatmulGflop) {
+    static Cost of(
+        Map<String, Double> cpuSeconds,
+        int cameras,
+        double runSeconds,
+        long frames,
+        double matmulGflops) {
+      double perCameraSecond = 1000.0 / (cameras * runSeconds);
+      double extractor = cpuSeconds.getOrDefault(ThreadCpu.EXTRACTOR, 0.0) * perCameraSecond;
+      double detector = cpuSeconds.getOrDefault(ThreadCpu.DETECTOR, 0.0) * perCameraSecond;
+      double broker = cpuSeconds.getOrDefault(ThreadCpu.BROKER, 0.0) * perCameraSecond;
+      double clients = cpuSeconds.getOrDefault(ThreadCpu.CLIENTS, 0.0) * perCameraSecond;
+      double total = extractor + detector + broker + clients;
+      return new Cost(
+          extractor,
+          detector,
+          broker,
+          clients,
+          total,
+          total > 0 ? 1000.0 / total : 0,
+          frames > 0 ? cpuSeconds.getOrDefault(ThreadCpu.EXTRACTOR, 0.0) * 1000.0 / frames : 0,
+          matmulGflops,
+          total * matmulGflops / 1000.0);
+    }
+  }
+
+  /**
+   * Instances for {@code cameras} cameras at the measured cost, each planned at {@code headroom} of
+   * a core: an extractor instance runs one worker thread, a detect instance one stream thread.
+   *
+   * @param extractors extractor instances
+   * @param detectors detect instances (one stream thread each)
+   * @param cores cores for everything, broker and client I/O included
+   */
+  record SizingRow(int cameras, double headroom, int extractors, int detectors, double cores) {
+    static List<SizingRow> of(Cost cost, Sizing sizing) {
+      List<SizingRow> rows = new ArrayList<>();
+      for (int n : sizing.cameras()) {
+        double budget = 1000.0 * sizing.headroom();
+        rows.add(
+            new SizingRow(
+                n,
+                sizing.headroom(),
+                (int) Math.max(1, Math.ceil(n * cost.extractor() / budget)),
+                (int) Math.max(1, Math.ceil(n * cost.detector() / budget)),
+                n * cost.total() / budget));
+      }
+      return rows;
     }
   }
 
@@ -149,6 +311,11 @@ final class EndToEndBench {
    * @param warmupSeconds seconds of publishing before the measurement started (not counted)
    * @param intervals capture-to-reader latency per interval of the measured run, to show whether it
    *     is steady or grows
+   * @param tuning the latency settings of the run
+   * @param stagesMs capture to each stage ({@link StageProbe}: frame on the broker, embedding on
+   *     the broker, embedding committed, prediction on the broker), of the measured run
+   * @param cost CPU per camera and second of video, by role
+   * @param sizing instances for the configured camera counts at that cost
    */
   record Result(
       int cameras,
@@ -177,7 +344,11 @@ final class EndToEndBench {
       long heapUsedBytesEnd,
       Map<String, Double> cpuSecondsByComponent,
       int warmupSeconds,
-      List<Interval> intervals) {}
+      List<Interval> intervals,
+      Tuning tuning,
+      Map<String, Percentiles> stagesMs,
+      Cost cost,
+      List<SizingRow> sizing) {}
 
   /**
    * Predictions that arrived in one interval of the measured run.
@@ -227,6 +398,10 @@ final class EndToEndBench {
       throws Exception {
     wipe(settings.dataDir());
     String backboneId = backbone.id();
+    // the machine's speed in the same units as the detector part: cost per camera can then be
+    // compared across machines
+    MatmulPeak.Result matmul = MatmulPeak.measure(1024, 3, 10);
+    Tuning tuning = settings.tuning();
     try (EmbeddedKafka kafka = new EmbeddedKafka(settings.dataDir().resolve("kafka"), 0).start()) {
       kafka.createTopics(4, Topics.all());
       String bootstrap = kafka.bootstrapServers();
@@ -241,9 +416,9 @@ final class EndToEndBench {
                   backbone,
                   model,
                   new PrometheusRegistry(),
-                  UnaryOperator.identity(),
+                  extractor -> extractorTuning(extractor, tuning),
                   topology ->
-                      topology
+                      topologyTuning(topology, tuning)
                           .property(DetectConfig.STEPS_PER_SECOND_CONFIG, settings.stepsPerSecond())
                           .property(
                               DetectConfig.DETECT_BATCH_MAX_CONFIG, settings.batching().maxBatch())
@@ -253,6 +428,7 @@ final class EndToEndBench {
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
           PredictionCollector reader = new PredictionCollector(bootstrap).start();
+          StageProbe stages = new StageProbe(bootstrap).start();
           KafkaProducer<String, byte[]> producer =
               new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
         pipeline.awaitRunning(Duration.ofSeconds(60));
@@ -264,7 +440,8 @@ final class EndToEndBench {
         progress.printf(
             Locale.ROOT,
             "  %d cameras x %.1f fps for %d s, %.1f steps/s, batches of <= %d waiting <= %d ms"
-                + " (backbone %s, model %s)%n",
+                + " (backbone %s, model %s); commit interval %d ms, extractor batches of <= %d"
+                + " within %d ms, %s%n",
             settings.cameras(),
             settings.fps(),
             settings.seconds(),
@@ -272,7 +449,11 @@ final class EndToEndBench {
             settings.batching().maxBatch(),
             settings.batching().maxWaitMs(),
             backboneId,
-            modelId);
+            modelId,
+            tuning.commitIntervalMs(),
+            tuning.extractorMaxBatch(),
+            tuning.extractorMaxWaitMs(),
+            tuning.extractorTransactional() ? "exactly-once extractor" : "at-least-once extractor");
         SimulatedCameras cams =
             new SimulatedCameras(producer, cameraFrames(framesPerCamera), settings.fps());
         cams.start();
@@ -323,6 +504,13 @@ final class EndToEndBench {
                   + " s of drain: the pipeline is not working");
         }
         double runSeconds = (stopped - start) / 1000.0;
+        Cost cost =
+            Cost.of(
+                cpuSeconds,
+                settings.cameras(),
+                runSeconds,
+                framesPublished,
+                matmul.gflopsPerSecond());
         return new Result(
             settings.cameras(),
             settings.fps(),
@@ -350,9 +538,32 @@ final class EndToEndBench {
             heapEnd,
             cpuSeconds,
             settings.warmupSeconds(),
-            intervals(all, start, stopped, Math.max(1, Math.min(30, settings.seconds() / 10))));
+            intervals(all, start, stopped, Math.max(1, Math.min(30, settings.seconds() / 10))),
+            tuning,
+            stages.percentiles(start, Long.MAX_VALUE),
+            cost,
+            SizingRow.of(cost, settings.sizing()));
       }
     }
+  }
+
+  private static ExtractorConfig.Builder extractorTuning(ExtractorConfig.Builder b, Tuning t) {
+    b.optMaxWait(Duration.ofMillis(t.extractorMaxWaitMs())).optMaxBatchSize(t.extractorMaxBatch());
+    if (t.extractorTransactional()) {
+      b.optTransactionalId("oad-bench-extractor");
+    }
+    if (t.lingerMs() >= 0) {
+      b.optProperty("producer." + ProducerConfig.LINGER_MS_CONFIG, t.lingerMs());
+    }
+    return b;
+  }
+
+  private static DetectConfig.Builder topologyTuning(DetectConfig.Builder b, Tuning t) {
+    b.commitIntervalMs(t.commitIntervalMs());
+    if (t.lingerMs() >= 0) {
+      b.property(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), t.lingerMs());
+    }
+    return b;
   }
 
   private List<List<JpegFrame>> cameraFrames(List<List<JpegFrame>> clips) {

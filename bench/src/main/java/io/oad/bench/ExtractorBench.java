@@ -7,6 +7,8 @@ import io.oad.extractor.FrameDecoder;
 import io.oad.extractor.FrameInput;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +32,10 @@ final class ExtractorBench {
    * @param framesPerSecond batch / median batch time
    * @param decodeMsPerFrame mean JPEG decode time per frame over the timed batches
    * @param embedMsPerFrame mean backbone time per frame over the timed batches
+   * @param decodeCpuMsPerFrame mean CPU time of this thread decoding one frame (unlike the wall
+   *     times, it does not grow when other processes take the cores)
+   * @param embedCpuMsPerFrame mean CPU time of this thread embedding one frame (libtorch runs on it
+   *     with one intra-op thread)
    */
   record Row(
       String backbone,
@@ -40,7 +46,9 @@ final class ExtractorBench {
       Percentiles batchMs,
       double framesPerSecond,
       double decodeMsPerFrame,
-      double embedMsPerFrame) {}
+      double embedMsPerFrame,
+      double decodeCpuMsPerFrame,
+      double embedCpuMsPerFrame) {}
 
   private final List<Integer> batches;
   private final TimedLoop loop;
@@ -77,25 +85,31 @@ final class ExtractorBench {
   private Row measure(
       String name, Backbone backbone, FrameDecoder decoder, List<JpegFrame> frames, int batch) {
     Cursor cursor = new Cursor(frames);
-    long[] nanos = new long[2]; // decode, embed; counted from the first timed batch on
+    long[] nanos = new long[4]; // decode, embed wall, then CPU; counted from the first timed batch
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int[] timedFrames = new int[1];
     boolean[] timing = new boolean[1];
     Runnable oneBatch =
         () -> {
+          long cpuStart = threads.getCurrentThreadCpuTime();
           long start = System.nanoTime();
           List<FrameInput> inputs = new ArrayList<>(batch);
           for (int i = 0; i < batch; i++) {
             inputs.add(cursor.next(decoder));
           }
           long decoded = System.nanoTime();
+          long cpuDecoded = threads.getCurrentThreadCpuTime();
           float[][] out = backbone.embedFrames(inputs);
           long embedded = System.nanoTime();
+          long cpuEmbedded = threads.getCurrentThreadCpuTime();
           if (out.length != batch) {
             throw new IllegalStateException("backbone returned " + out.length + " rows");
           }
           if (timing[0]) {
             nanos[0] += decoded - start;
             nanos[1] += embedded - decoded;
+            nanos[2] += cpuDecoded - cpuStart;
+            nanos[3] += cpuEmbedded - cpuDecoded;
             timedFrames[0] += batch;
           }
         };
@@ -114,7 +128,9 @@ final class ExtractorBench {
         ms,
         batch * 1000.0 / ms.p50(),
         nanos[0] / 1e6 / timedFrames[0],
-        nanos[1] / 1e6 / timedFrames[0]);
+        nanos[1] / 1e6 / timedFrames[0],
+        nanos[2] / 1e6 / timedFrames[0],
+        nanos[3] / 1e6 / timedFrames[0]);
   }
 
   /** Walks the frames in a loop, decoding each and remembering the previous image (motion). */

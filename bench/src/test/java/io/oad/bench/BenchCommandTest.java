@@ -29,21 +29,41 @@ class BenchCommandTest {
     int rc =
         new CommandLine(new BenchCommand())
             .execute(
-                "--out", out.toString(),
-                "--models", "tiny",
-                "--batches", "1,2",
-                "--threads", "1",
-                "--warmup", "1",
-                "--iterations", "3",
-                "--matmul", "128",
-                "--extractor-batches", "1,2",
-                "--extractor-frames", "8",
-                "--cameras", "2",
-                "--fps", "2",
-                "--seconds", "5",
-                "--e2e-warmup-seconds", "2",
-                "--clips", clips().toString(),
-                "--data", tmp.resolve("data").toString());
+                "--out",
+                out.toString(),
+                "--models",
+                "tiny",
+                "--batches",
+                "1,2",
+                "--threads",
+                "1",
+                "--warmup",
+                "1",
+                "--iterations",
+                "3",
+                "--matmul",
+                "128",
+                "--extractor-batches",
+                "1,2",
+                "--extractor-frames",
+                "8",
+                "--cameras",
+                "2",
+                "--fps",
+                "2",
+                "--seconds",
+                "5",
+                "--e2e-warmup-seconds",
+                "2",
+                "--commit-interval-ms",
+                "50",
+                "--extractor-transactional",
+                "--sizing",
+                "10,1000",
+                "--clips",
+                clips().toString(),
+                "--data",
+                tmp.resolve("data").toString());
     assertEquals(0, rc);
     JsonNode root = new ObjectMapper().readTree(out.toFile());
 
@@ -73,6 +93,7 @@ class BenchCommandTest {
       positive(row, "framesPerSecond");
       positive(row, "decodeMsPerFrame");
       positive(row, "embedMsPerFrame");
+      positive(row, "embedCpuMsPerFrame");
     }
 
     JsonNode e2e = root.path("endToEnd");
@@ -101,6 +122,38 @@ class BenchCommandTest {
         batches.toString());
     positive(e2e.path("cpuSecondsByComponent"), "extractor");
     assertEquals(2, e2e.path("lag").size());
+    // the settings reached the pipeline
+    assertEquals(50, e2e.path("tuning").path("commitIntervalMs").asInt());
+    assertTrue(e2e.path("tuning").path("extractorTransactional").asBoolean());
+    // where the time goes: each stage comes no earlier than the one before it, at the median
+    JsonNode stages = e2e.path("stagesMs");
+    double frame = stages.path("frameOnBroker").path("p50").asDouble();
+    double embedding = stages.path("embeddingOnBroker").path("p50").asDouble();
+    double committed = stages.path("embeddingCommitted").path("p50").asDouble();
+    double prediction = stages.path("predictionOnBroker").path("p50").asDouble();
+    positive(stages.path("embeddingCommitted"), "count");
+    positive(stages.path("predictionOnBroker"), "count");
+    assertTrue(frame <= embedding && embedding <= committed, stages.toString());
+    assertTrue(prediction <= e2e.path("endToEndMs").path("p50").asDouble() + 5, stages.toString());
+    // cost per camera and the sizing table made from it
+    JsonNode cost = e2e.path("cost");
+    for (String f :
+        List.of("extractor", "detector", "total", "camerasPerCore", "matmulGflopsPerSecond")) {
+      positive(cost, f);
+    }
+    assertEquals(
+        1000.0 / cost.path("total").asDouble(), cost.path("camerasPerCore").asDouble(), 1e-6);
+    JsonNode sizing = e2e.path("sizing");
+    assertEquals(2, sizing.size());
+    assertEquals(1000, sizing.get(1).path("cameras").asInt());
+    assertTrue(
+        sizing.get(1).path("extractors").asInt() >= sizing.get(0).path("extractors").asInt(),
+        sizing.toString());
+    assertEquals(
+        100 * sizing.get(0).path("cores").asDouble(),
+        sizing.get(1).path("cores").asDouble(),
+        1e-9 * sizing.get(1).path("cores").asDouble(),
+        "cores grow with the cameras: " + sizing);
     for (JsonNode lag : e2e.path("lag")) {
       assertTrue(lag.path("afterDrain").asLong() >= 0, lag.toString());
     }

@@ -1,12 +1,26 @@
 package io.oad.extractor;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.util.Map;
 
 /**
  * Turns a {@link FrameInput} into the {@link FrameTensor} of a given size: both frames are
  * area-averaged to {@code width x height} (so any input size works and down-scaling does not
  * alias), the current one is normalised per channel and the motion plane is the signed change of
- * grey level between them. Deterministic and stateless.
+ * grey level between them. Deterministic; safe to share between threads.
+ *
+ * <p>Pixels are read straight from the image's buffer for the layouts the JPEG and PNG decoders
+ * produce (8-bit interleaved sRGB bytes, packed sRGB ints): the same values {@link
+ * BufferedImage#getRGB} returns, without its per-pixel colour-model calls, which cost more than the
+ * backbone itself. Other layouts (grey, indexed, other colour spaces) go through {@code getRGB}.
  */
 public final class FrameTensors {
   private static final float MEAN = 0.5f;
@@ -15,6 +29,10 @@ public final class FrameTensors {
 
   private final int width;
   private final int height;
+  // the resampling weights of the last source size (frames of a camera rarely change size)
+  private volatile Plan plan;
+
+  private record Plan(int sourceWidth, int sourceHeight, Weights horizontal, Weights vertical) {}
 
   /**
    * @param width output width in pixels, 4..1024
@@ -43,6 +61,20 @@ public final class FrameTensors {
 
   /** The tensors of one frame. */
   public FrameTensor of(FrameInput frame) {
+    return of(frame, null);
+  }
+
+  /**
+   * The tensors of one frame, reusing grey planes computed before: {@code greys} maps frames this
+   * method has seen as current (by identity) to their grey plane at the output size, and is updated
+   * with the new current frame. A camera's previous frame is then not resized again. The result is
+   * the same as {@link #of(FrameInput)}'s. Decoded frames must not be modified after they are seen;
+   * {@code greys} should hold its keys weakly (a {@link java.util.WeakHashMap}: images do not
+   * override {@code equals}), so that it forgets the frames nobody remembers.
+   *
+   * @param greys the grey planes by frame, or null to compute every plane
+   */
+  public FrameTensor of(FrameInput frame, Map<BufferedImage, float[]> greys) {
     float[] current = resize(frame.current());
     int plane = planeSize();
     float[] rgb = new float[3 * plane];
@@ -50,14 +82,33 @@ public final class FrameTensors {
       rgb[i] = (current[i] / 255f - MEAN) / STD;
     }
     float[] motion = new float[plane];
+    float[] currentGrey = null;
+    if (frame.previous() != null || greys != null) {
+      currentGrey = grey(current);
+    }
     if (frame.previous() != null) {
-      float[] previous = resize(frame.previous());
+      float[] previousGrey = greys == null ? null : greys.get(frame.previous());
+      if (previousGrey == null) {
+        previousGrey = grey(resize(frame.previous()));
+      }
       for (int i = 0; i < plane; i++) {
-        float change = grey(current, i, plane) - grey(previous, i, plane);
+        float change = currentGrey[i] - previousGrey[i];
         motion[i] = change / 255f * MOTION_SCALE;
       }
     }
+    if (greys != null) {
+      greys.put(frame.current(), currentGrey);
+    }
     return new FrameTensor(rgb, motion);
+  }
+
+  private float[] grey(float[] planes) {
+    int plane = planeSize();
+    float[] out = new float[plane];
+    for (int i = 0; i < plane; i++) {
+      out[i] = grey(planes, i, plane);
+    }
+    return out;
   }
 
   private static float grey(float[] planes, int i, int plane) {
@@ -68,9 +119,14 @@ public final class FrameTensors {
   float[] resize(BufferedImage image) {
     int sw = image.getWidth();
     int sh = image.getHeight();
-    int[] argb = image.getRGB(0, 0, sw, sh, null, 0, sw);
-    Weights horizontal = Weights.of(sw, width);
-    Weights vertical = Weights.of(sh, height);
+    int[] argb = rgbPixels(image);
+    Plan weights = plan;
+    if (weights == null || weights.sourceWidth() != sw || weights.sourceHeight() != sh) {
+      weights = new Plan(sw, sh, Weights.of(sw, width), Weights.of(sh, height));
+      plan = weights;
+    }
+    Weights horizontal = weights.horizontal();
+    Weights vertical = weights.vertical();
     // horizontal pass: sh rows x width columns x 3 channels
     float[] rows = new float[sh * width * 3];
     for (int y = 0; y < sh; y++) {
@@ -112,6 +168,86 @@ public final class FrameTensors {
       }
     }
     return out;
+  }
+
+  /**
+   * The image's pixels as {@link BufferedImage#getRGB(int, int, int, int, int[], int, int)} returns
+   * them for the whole image (row by row, {@code 0xAARRGGBB}, or at least the same red, green and
+   * blue), read straight from the buffer when its layout allows it.
+   */
+  static int[] rgbPixels(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    Raster raster = image.getRaster();
+    int tx = -raster.getSampleModelTranslateX();
+    int ty = -raster.getSampleModelTranslateY();
+    DataBuffer buffer = raster.getDataBuffer();
+    if (buffer.getNumBanks() == 1 && isSrgb(image)) {
+      if (buffer instanceof DataBufferByte bytes
+          && image.getColorModel() instanceof ComponentColorModel cm
+          && raster.getSampleModel() instanceof ComponentSampleModel sm
+          && !cm.isAlphaPremultiplied()
+          && (sm.getNumBands() == 3 || (sm.getNumBands() == 4 && cm.hasAlpha()))
+          && eightBits(sm)) {
+        byte[] data = bytes.getData();
+        int[] bands = sm.getBandOffsets();
+        int[] banks = sm.getBankIndices();
+        if (banks[0] == 0 && banks[1] == 0 && banks[2] == 0) {
+          int pixelStride = sm.getPixelStride();
+          int rowStride = sm.getScanlineStride();
+          int base = buffer.getOffset();
+          int r = bands[0];
+          int g = bands[1];
+          int b = bands[2];
+          int[] out = new int[w * h];
+          for (int y = 0; y < h; y++) {
+            int o = base + (y + ty) * rowStride + tx * pixelStride;
+            int row = y * w;
+            for (int x = 0; x < w; x++, o += pixelStride) {
+              out[row + x] =
+                  0xFF000000
+                      | (data[o + r] & 0xFF) << 16
+                      | (data[o + g] & 0xFF) << 8
+                      | (data[o + b] & 0xFF);
+            }
+          }
+          return out;
+        }
+      }
+      if (buffer instanceof DataBufferInt ints
+          && image.getColorModel() instanceof DirectColorModel cm
+          && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+          && !cm.isAlphaPremultiplied()
+          && cm.getRedMask() == 0xFF0000
+          && cm.getGreenMask() == 0xFF00
+          && cm.getBlueMask() == 0xFF) {
+        int[] data = ints.getData();
+        int rowStride = sm.getScanlineStride();
+        int base = buffer.getOffset();
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+          int o = base + (y + ty) * rowStride + tx;
+          for (int x = 0; x < w; x++) {
+            out[y * w + x] = 0xFF000000 | data[o + x];
+          }
+        }
+        return out;
+      }
+    }
+    return image.getRGB(0, 0, w, h, null, 0, w);
+  }
+
+  private static boolean isSrgb(BufferedImage image) {
+    return image.getColorModel().getColorSpace().isCS_sRGB();
+  }
+
+  private static boolean eightBits(ComponentSampleModel sm) {
+    for (int size : sm.getSampleSize()) {
+      if (size != 8) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** For each output index, the source range it covers and the share of each source pixel. */

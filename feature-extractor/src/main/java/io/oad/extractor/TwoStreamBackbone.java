@@ -22,8 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The project's trained backbone: sees the current frame (appearance) and its difference to the
@@ -54,6 +57,9 @@ public final class TwoStreamBackbone implements Backbone {
   private final TwoStreamNetwork network;
   private final ParameterStore parameters;
   private final FrameTensors tensors;
+  // grey planes of the frames embedded lately, so that a camera's previous frame is not resized
+  // again; weak keys: a frame nobody remembers (PreviousFrames dropped it) is forgotten here too
+  private final Map<BufferedImage, float[]> greys = new WeakHashMap<>();
   private final byte[] weights;
   private final String id;
 
@@ -198,7 +204,11 @@ public final class TwoStreamBackbone implements Backbone {
     if (frames.isEmpty()) {
       throw new IllegalArgumentException("cannot embed an empty batch");
     }
-    return embedTensors(frames.stream().map(tensors::of).toList());
+    List<FrameTensor> converted = new ArrayList<>(frames.size());
+    for (FrameInput frame : frames) {
+      converted.add(tensors.of(frame, greys));
+    }
+    return embedTensors(converted);
   }
 
   /** Embeds frames already converted by {@link #tensors()}. */

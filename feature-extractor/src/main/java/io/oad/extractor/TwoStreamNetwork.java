@@ -1,6 +1,7 @@
 package io.oad.extractor;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -65,11 +67,86 @@ public final class TwoStreamNetwork extends AbstractBlock {
                   .optBias(false)
                   .build())
           .add(BatchNorm.builder().build())
-          .add(Activation.reluBlock())
-          .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+          .add(new ReluBeforePool())
+          .add(new MaxPool2x2());
     }
     block.add(Blocks.batchFlattenBlock());
     return block;
+  }
+
+  /**
+   * The ReLU of a stage, as {@link Activation#reluBlock} (and stored the same way), but outside
+   * training the identity: the {@link MaxPool2x2} that follows applies it after pooling, on a
+   * quarter of the values. The same numbers: ReLU is non-decreasing, so it commutes with a maximum.
+   */
+  static final class ReluBeforePool extends LambdaBlock {
+    ReluBeforePool() {
+      super(Activation::relu, "ReLU");
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore parameterStore,
+        NDList inputs,
+        boolean training,
+        PairList<String, Object> params) {
+      return training ? Activation.relu(inputs) : inputs;
+    }
+  }
+
+  /**
+   * 2x2 max-pooling with stride 2, as {@link Pool#maxPool2dBlock} (and stored the same way: a
+   * lambda block without parameters), but outside training computed as the element-wise maximum of
+   * the four strided views of the input, then the stage's ReLU (see {@link ReluBeforePool}): the
+   * same numbers (a maximum is exact), about 3x less time than libtorch's single-threaded {@code
+   * max_pool2d} on these small NCHW planes, where it took half of the backbone's time. Training
+   * keeps {@code max_pool2d} and its gradient.
+   */
+  static final class MaxPool2x2 extends LambdaBlock {
+    private static final Shape TWO = new Shape(2, 2);
+    private static final Shape NONE = new Shape(0, 0);
+
+    MaxPool2x2() {
+      super(list -> new NDList(pooled(list.singletonOrThrow())), "maxPool2d");
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore parameterStore,
+        NDList inputs,
+        boolean training,
+        PairList<String, Object> params) {
+      NDArray x = inputs.singletonOrThrow();
+      return new NDList(training ? pooled(x) : Activation.relu(stridedMax(x)));
+    }
+
+    private static NDArray pooled(NDArray x) {
+      return Pool.maxPool2d(x, TWO, TWO, NONE, false);
+    }
+
+    /**
+     * The maximum of each 2x2 block of the (N, C, H, W) input; an odd last row or column is
+     * dropped, as max_pool2d does.
+     */
+    static NDArray stridedMax(NDArray x) {
+      Shape shape = x.getShape();
+      long h = shape.get(2) - shape.get(2) % 2;
+      long w = shape.get(3) - shape.get(3) % 2;
+      if (h == 0 || w == 0) {
+        return pooled(x); // let max_pool2d refuse it with its own message
+      }
+      String rows0 = "0:" + h + ":2";
+      String rows1 = "1:" + h + ":2";
+      String cols0 = "0:" + w + ":2";
+      String cols1 = "1:" + w + ":2";
+      NDArray top =
+          NDArrays.maximum(
+              x.get(":, :, " + rows0 + ", " + cols0), x.get(":, :, " + rows0 + ", " + cols1));
+      NDArray bottom =
+          NDArrays.maximum(
+              x.get(":, :, " + rows1 + ", " + cols0), x.get(":, :, " + rows1 + ", " + cols1));
+      return NDArrays.maximum(top, bottom);
+    }
   }
 
   public TwoStreamConfig config() {

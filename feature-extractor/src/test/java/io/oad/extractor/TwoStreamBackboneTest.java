@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,5 +123,70 @@ class TwoStreamBackboneTest {
     assertFalse(Arrays.equals(rows[1], rows[2]), "different motion, different embedding");
     assertArrayEquals(rows[0], rows[3], 1e-5f, "no change = no previous frame");
     assertArrayEquals(rows[0], backbone.embed(List.of(current))[0], 1e-5f);
+  }
+
+  @Test
+  void shouldPoolExactlyAsMaxPool2dOutsideTraining() {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      for (Shape shape :
+          List.of(new Shape(2, 3, 48, 64), new Shape(1, 2, 7, 9), new Shape(3, 1, 2, 2))) {
+        NDArray x = manager.randomNormal(shape);
+        NDArray expected =
+            Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+        NDArray fast = TwoStreamNetwork.MaxPool2x2.stridedMax(x);
+        assertEquals(expected.getShape(), fast.getShape(), "shape for " + shape);
+        assertTrue(expected.contentEquals(fast), "values for " + shape);
+      }
+    }
+  }
+
+  /** A child block by its name (DJL prefixes the position). */
+  private static Block child(Block parent, String name) {
+    for (Pair<String, Block> child : parent.getChildren()) {
+      if (child.getKey().endsWith(name)) {
+        return child.getValue();
+      }
+    }
+    throw new AssertionError("no child " + name + " in " + parent.getChildren().keys());
+  }
+
+  /** The stream's stages with the plain DJL ReLU and max_pool2d in place of the fast ones. */
+  private static NDArray referenceStream(Block stream, ParameterStore ps, NDArray x) {
+    for (Pair<String, Block> child : stream.getChildren()) {
+      Block block = child.getValue();
+      if (block instanceof TwoStreamNetwork.ReluBeforePool) {
+        x = Activation.relu(x);
+      } else if (block instanceof TwoStreamNetwork.MaxPool2x2) {
+        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      } else {
+        x = block.forward(ps, new NDList(x), false).singletonOrThrow();
+      }
+    }
+    return x;
+  }
+
+  @Test
+  void shouldEmbedExactlyAsTheReferenceStagesDo() {
+    TwoStreamNetwork network = backbone.network();
+    List<FrameInput> inputs = frames(5);
+    float[][] fast = backbone.embedFrames(inputs);
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      ParameterStore ps = new ParameterStore(manager, false);
+      List<FrameTensor> tensors = inputs.stream().map(backbone.tensors()::of).toList();
+      NDList in = TwoStreamBackbone.inputs(manager, network.config(), tensors);
+      NDArray a = referenceStream(child(network, "appearance"), ps, in.get(0));
+      NDArray m = referenceStream(child(network, "motion"), ps, in.get(1));
+      NDArray features = a.concat(m, 1);
+      NDArray embedding =
+          Activation.relu(
+              child(network, "projection")
+                  .forward(ps, new NDList(features), false)
+                  .singletonOrThrow());
+      float[] flat = embedding.toFloatArray();
+      int d = backbone.dimension();
+      for (int i = 0; i < fast.length; i++) {
+        assertArrayEquals(Arrays.copyOfRange(flat, i * d, (i + 1) * d), fast[i], 0f, "frame " + i);
+      }
+    }
   }
 }
