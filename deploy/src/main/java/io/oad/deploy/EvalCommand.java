@@ -259,7 +259,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   private int crossValidate() {
     if (clips == null || features != null || lstr != null) {
-      throw new IllegalArgumentException("--cv needs --clips DIR (and no --features or --lstr-root)");
+      throw new IllegalArgumentException(
+          "--cv needs --clips DIR (and no --features or --lstr-root)");
     }
     if (clips.subjects != null
         || clips.streamsPerSubject != null
