@@ -446,6 +446,24 @@ public final class TeachCommand implements Callable<Integer> {
           before);
     }
     BackboneTrainer.Options defaults = BackboneTrainer.Options.defaults(network, seedOption.seed);
+    if (train.size() < defaults.batchSize()) {
+      long actionFrames = train.stream().filter(x -> x.label() != 0).count();
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "the training groups %s give %d frames at %.0f per second (%d of actions%s): the backbone"
+                  + " needs at least %d; add footage or annotate more of it",
+              streams.split().train(),
+              train.size(),
+              WeizmannData.STEPS_PER_SECOND,
+              actionFrames,
+              streams.capBackground()
+                  ? ", background capped at "
+                      + BackboneDataset.COMPOSED_BACKGROUND_RATIO
+                      + " per action frame"
+                  : "",
+              defaults.batchSize()));
+    }
     BackboneTrainer.Options options =
         new BackboneTrainer.Options(
             network,
