@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
+import io.oad.datasets.compose.AnnotatedVideos;
+import io.oad.datasets.compose.Annotations;
 import io.oad.datasets.compose.ClassFolders;
+import io.oad.datasets.compose.Clip;
 import io.oad.datasets.compose.ClipCatalog;
 import io.oad.datasets.compose.ComposedStream;
+import io.oad.datasets.compose.GroupSplit;
 import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
 import io.oad.extractor.TwoStreamBackbone;
@@ -28,43 +32,81 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code oad teach}: from a folder of trimmed clips in the class-folder layout to a served model in
- * one command. Composes untrimmed streams per group (gaps show the group's median background),
- * fine-tunes the shipped backbone on them, trains OadTR on the new backbone's embeddings (the
- * validation groups choose the epoch), evaluates on the held-out groups with {@code oad eval}'s
- * report and writes {@code OUT/backbone}, {@code OUT/detector} and {@code OUT/eval}.
+ * {@code oad teach}: from your own footage to a served model in one command. The footage is either
+ * trimmed clips in the class-folder layout ({@code --clips}: untrimmed streams are composed per
+ * group, the gaps showing the group's median background) or untrimmed videos with temporal
+ * annotations ({@code --videos} and {@code --annotations}: each video is a stream as it is). Both
+ * then go through one flow: fine-tune the shipped backbone on the training groups' frames, train
+ * OadTR on the new backbone's embeddings (the validation groups choose the epochs), evaluate on the
+ * held-out groups with {@code oad eval}'s report and write {@code OUT/backbone}, {@code
+ * OUT/detector}, {@code OUT/eval} and {@code OUT/teach.json}.
  */
 @Command(
     name = "teach",
     mixinStandardHelpOptions = true,
     description = {
-      "Teach the service your own actions from trimmed clips laid out as DIR/<action>/<any name>.<video> (any",
-      "container, codec, size and frame rate FFmpeg reads; no manifest, no background images). Composes",
-      "untrimmed streams per group, fine-tunes the backbone, trains OadTR, evaluates on the held-out groups and",
-      "writes OUT/backbone, OUT/detector (load them with oad extract --backbone-dir, oad detect --model-dir,",
-      "oad demo --model) and OUT/eval/report.{json,html}."
+      "Teach the service your own actions, from trimmed clips laid out as DIR/<action>/<any name>.<video> (any",
+      "container, codec, size and frame rate FFmpeg reads; no manifest, no background images; untrimmed",
+      "streams are composed per group) or from untrimmed videos with an annotation file (--videos DIR",
+      "--annotations FILE: CSV video,action,start_s,end_s or ActivityNet JSON). Fine-tunes the backbone, trains",
+      "OadTR, evaluates on the held-out groups and writes OUT/backbone, OUT/detector (load them with oad extract",
+      "--backbone-dir, oad detect --model-dir, oad demo --model) and OUT/eval/report.{json,html}."
     })
 public final class TeachCommand implements Callable<Integer> {
   /** The record of a run, written into {@code OUT}. */
   public static final String RECORD = "teach.json";
 
-  @Option(
-      names = "--clips",
-      required = true,
-      paramLabel = "DIR",
-      description = "Folder of action folders: DIR/<action>/<clip>.")
-  Path clips;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  /** Trimmed clips, or untrimmed videos with their annotations: one of the two. */
+  static final class Source {
+    @Option(
+        names = "--clips",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder of action folders: DIR/<action>/<clip>.")
+    Path clips;
+
+    @ArgGroup(exclusive = false)
+    Untrimmed untrimmed;
+  }
+
+  /** Untrimmed videos and their temporal annotations. */
+  static final class Untrimmed {
+    @Option(
+        names = "--videos",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder of untrimmed videos, the files the annotations name.")
+    Path videos;
+
+    @Option(
+        names = "--annotations",
+        required = true,
+        paramLabel = "FILE",
+        description =
+            "Their action intervals: .csv with header video,action,start_s,end_s (THUMOS style) or"
+                + " ActivityNet .json ({\"database\": {id: {\"annotations\": [{\"segment\": [s, e],"
+                + " \"label\": ...}]}}}). Frames outside every interval are background.")
+    Path annotations;
+  }
 
   @Option(
       names = "--out",
@@ -77,9 +119,9 @@ public final class TeachCommand implements Callable<Integer> {
       names = "--group-pattern",
       paramLabel = "REGEX",
       description =
-          "Regular expression searched in each file name; its first capture group is the clip's group (person,"
-              + " camera, session), e.g. '^([a-z]+)_'. Default: the file name without extension (every clip its"
-              + " own group).")
+          "Regular expression searched in each file name; its first capture group is the clip's or video's"
+              + " group (person, camera, session), e.g. '^([a-z]+)_'. Default: the file name without extension"
+              + " (every clip or video its own group).")
   String groupPattern;
 
   @Option(
@@ -100,14 +142,16 @@ public final class TeachCommand implements Callable<Integer> {
   @Option(
       names = "--streams-per-group",
       defaultValue = "4",
-      description = "Composed streams per training group (default: ${DEFAULT-VALUE}).")
+      description =
+          "Composed streams per training group, --clips only (default: ${DEFAULT-VALUE}).")
   int streamsPerGroup;
 
   @Option(
       names = "--holdout-streams",
       defaultValue = "3",
       description =
-          "Composed streams per held-out group for the evaluation (default: ${DEFAULT-VALUE}).")
+          "Composed streams per held-out group for the evaluation, --clips only (default:"
+              + " ${DEFAULT-VALUE}).")
   int holdoutStreamsPerGroup;
 
   @Option(
@@ -150,7 +194,24 @@ public final class TeachCommand implements Callable<Integer> {
 
   @Mixin SeedOption seedOption;
 
+  @Spec CommandSpec spec;
+
   private final PrintStream log = System.out;
+
+  /**
+   * What the shared flow trains and evaluates on, whichever the source.
+   *
+   * @param classNames background first, then the actions sorted
+   * @param capBackground bring the backbone's background frames down to the share composed streams
+   *     have ({@link BackboneDataset#COMPOSED_BACKGROUND_RATIO}); composed streams have it already
+   */
+  record Streams(
+      List<String> classNames,
+      GroupSplit split,
+      List<ComposedStream> train,
+      List<ComposedStream> val,
+      List<ComposedStream> holdout,
+      boolean capBackground) {}
 
   @Override
   public Integer call() throws IOException {
@@ -162,17 +223,42 @@ public final class TeachCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "need --backbone-epochs >= 0, --epochs >= 1, --streams-per-group >= 1, --holdout-streams >= 1");
     }
-
-    log.println("[1/6] clips and backgrounds: " + clips);
-    ClipCatalog catalog = ClassFolders.load(clips, groupPattern, work.resolve("backgrounds"), log);
-    Split split = split(catalog);
+    Map<String, Object> record = new LinkedHashMap<>();
+    Streams streams = source.clips != null ? fromClips(work, record) : fromVideos(work, record);
+    record.put("groupPattern", groupPattern);
+    record.put("classNames", streams.classNames());
+    record.put("trainGroups", streams.split().train());
+    record.put("valGroups", streams.split().val());
+    record.put("holdoutGroups", streams.split().holdout());
+    record.put("seed", seedOption.seed);
+    record.put("startBackbone", startDir.toAbsolutePath().normalize().toString());
+    teach(streams, startDir, work, record);
+    record.put("seconds", (System.nanoTime() - t0) / 1e9);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(out.resolve(RECORD).toFile(), record);
     log.printf(
         Locale.ROOT,
-        "actions %s; train groups %s, validation %s, held out %s%n",
-        catalog.actions(),
-        split.train(),
-        split.val(),
-        split.holdout());
+        "taught in %.0f s: %s, %s, report %s%n",
+        (System.nanoTime() - t0) / 1e9,
+        out.resolve("backbone"),
+        out.resolve("detector"),
+        out.resolve("eval").resolve("report.html"));
+    return 0;
+  }
+
+  /** Trimmed clips: composed streams per group, gaps showing the group's median background. */
+  private Streams fromClips(Path work, Map<String, Object> record) {
+    log.println("[1/6] clips and backgrounds: " + source.clips);
+    ClipCatalog catalog =
+        ClassFolders.load(source.clips, groupPattern, work.resolve("backgrounds"), log);
+    GroupSplit split =
+        split(
+            catalog.subjects(),
+            g -> catalog.clipsOf(g).stream().map(Clip::action).toList(),
+            catalog.actions(),
+            catalog.dir().toString(),
+            "clip");
 
     log.println("[2/6] composing streams");
     List<ComposedStream> trainStreams =
@@ -191,32 +277,73 @@ public final class TeachCommand implements Callable<Integer> {
             seedOption.seed + 2000,
             holdoutStreamsPerGroup,
             work.resolve("streams-holdout"));
+    record.put("clips", catalog.dir().toString());
+    return new Streams(
+        catalog.classNames(), split, trainStreams, valStreams, holdoutStreams, false);
+  }
 
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("clips", clips.toAbsolutePath().normalize().toString());
-    record.put("groupPattern", groupPattern);
-    record.put("classNames", catalog.classNames());
-    record.put("trainGroups", split.train());
-    record.put("valGroups", split.val());
-    record.put("holdoutGroups", split.holdout());
-    record.put("seed", seedOption.seed);
-    record.put("startBackbone", startDir.toAbsolutePath().normalize().toString());
+  /** Untrimmed videos: each video a stream as it is, labelled from the annotation file. */
+  private Streams fromVideos(Path work, Map<String, Object> record) {
+    for (String composeOnly : List.of("--streams-per-group", "--holdout-streams")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(composeOnly)) {
+        throw new IllegalArgumentException(
+            composeOnly + " applies to --clips only: with --videos every video is one stream");
+      }
+    }
+    Untrimmed u = source.untrimmed;
+    log.println("[1/6] annotations " + u.annotations + " and videos " + u.videos);
+    Annotations annotations = Annotations.read(u.annotations);
+    AnnotatedVideos videos =
+        AnnotatedVideos.load(u.videos, annotations, groupPattern, work.resolve("labels"), log);
+    GroupSplit split =
+        split(
+            videos.groups(), videos::actionsOf, videos.actions(), videos.dir().toString(), "video");
+    log.printf(
+        Locale.ROOT,
+        "[2/6] %d videos: %d train, %d validation, %d held out (labels in %s)%n",
+        videos.streams().size(),
+        videos.streamsOf(split.train()).size(),
+        videos.streamsOf(split.val()).size(),
+        videos.streamsOf(split.holdout()).size(),
+        work.resolve("labels"));
+    record.put("videos", videos.dir().toString());
+    record.put("annotations", videos.annotationFile().toString());
+    record.put("videoFiles", videos.streams().stream().map(s -> s.video().toString()).toList());
+    return new Streams(
+        videos.classNames(),
+        split,
+        videos.streamsOf(split.train()),
+        videos.streamsOf(split.val()),
+        videos.streamsOf(split.holdout()),
+        true);
+  }
+
+  /** The flow both sources share: fine-tune, embed, train OadTR, evaluate, write the archives. */
+  private void teach(Streams streams, Path startDir, Path work, Map<String, Object> record)
+      throws IOException {
+    GroupSplit split = streams.split();
+    log.printf(
+        Locale.ROOT,
+        "classes %s; train groups %s, validation %s, held out %s%n",
+        streams.classNames(),
+        split.train(),
+        split.val(),
+        split.holdout());
     Path backboneDir = out.resolve("backbone");
     try (TwoStreamBackbone start = TwoStreamBackbone.load(startDir);
-        TwoStreamBackbone backbone =
-            fineTune(startDir, start, catalog, trainStreams, valStreams, record)) {
+        TwoStreamBackbone backbone = fineTune(startDir, start, streams, record)) {
       backbone.save(backboneDir);
 
       log.println("[4/6] embedding with backbone " + backbone.id());
-      List<LabeledSequence> train = embed("embed train", trainStreams, backbone);
-      List<LabeledSequence> val = embed("embed validation", valStreams, backbone);
-      List<LabeledSequence> holdout = embed("embed held out", holdoutStreams, backbone);
+      List<LabeledSequence> train = embed("embed train", streams.train(), backbone);
+      List<LabeledSequence> val = embed("embed validation", streams.val(), backbone);
+      List<LabeledSequence> holdout = embed("embed held out", streams.holdout(), backbone);
 
       log.println("[5/6] training OadTR");
       OadtrConfig model =
-          Models.shippedConfig(backbone.dimension()).withNumClasses(catalog.classNames().size());
+          Models.shippedConfig(backbone.dimension()).withNumClasses(streams.classNames().size());
       TrainConfig config =
-          TrainConfig.builder(model, catalog.classNames(), ClassLayout.of(model.numClasses(), 0))
+          TrainConfig.builder(model, streams.classNames(), ClassLayout.of(model.numClasses(), 0))
               .optEpochs(epochs)
               .optBatchSize(batch)
               .optLearningRate(lr)
@@ -258,66 +385,22 @@ public final class TeachCommand implements Callable<Integer> {
         record.put("heldOutDetectionDelaySeconds", report.delay().meanSeconds());
       }
     }
-    record.put("seconds", (System.nanoTime() - t0) / 1e9);
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(out.resolve(RECORD).toFile(), record);
-    log.printf(
-        Locale.ROOT,
-        "taught in %.0f s: %s, %s, report %s%n",
-        (System.nanoTime() - t0) / 1e9,
-        backboneDir,
-        out.resolve("detector"),
-        out.resolve("eval").resolve("report.html"));
-    return 0;
   }
 
-  /** Training, validation and held-out groups: disjoint, each named one existing. */
-  record Split(List<String> train, List<String> val, List<String> holdout) {}
-
-  private Split split(ClipCatalog catalog) {
-    List<String> all = catalog.subjects();
-    List<String> holdout =
-        holdoutGroups != null
-            ? WeizmannData.subjects(holdoutGroups)
-            : List.of(all.get(all.size() - 1));
-    List<String> val = valGroups != null ? WeizmannData.subjects(valGroups) : List.of();
-    ClassFolders.requireGroups(catalog, holdout, "--holdout-groups");
-    ClassFolders.requireGroups(catalog, val, "--val-groups");
-    for (String g : val) {
-      if (holdout.contains(g)) {
-        throw new IllegalArgumentException(
-            "group '" + g + "' is in both --holdout-groups and --val-groups");
-      }
-    }
-    List<String> train = new ArrayList<>(all);
-    train.removeAll(holdout);
-    train.removeAll(val);
-    if (train.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no group left to train on in "
-              + catalog.dir()
-              + ": all of "
-              + all
-              + " are held out or validation");
-    }
-    List<String> untaught = new ArrayList<>(catalog.actions());
-    for (String g : train) {
-      catalog.clipsOf(g).forEach(c -> untaught.remove(c.action()));
-    }
-    if (!untaught.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no training clip of action(s) "
-              + untaught
-              + " in "
-              + catalog.dir()
-              + " once "
-              + holdout
-              + " and "
-              + val
-              + " are set aside");
-    }
-    return new Split(List.copyOf(train), val, holdout);
+  private GroupSplit split(
+      List<String> groups,
+      Function<String, Collection<String>> actionsOf,
+      List<String> actions,
+      String where,
+      String unit) {
+    return GroupSplit.of(
+        groups,
+        actionsOf,
+        actions,
+        holdoutGroups != null ? WeizmannData.subjects(holdoutGroups) : null,
+        valGroups != null ? WeizmannData.subjects(valGroups) : List.of(),
+        where,
+        unit);
   }
 
   private List<ComposedStream> compose(
@@ -339,24 +422,49 @@ public final class TeachCommand implements Callable<Integer> {
 
   /** The fine-tuned backbone, or with {@code --backbone-epochs 0} the start one loaded again. */
   private TwoStreamBackbone fineTune(
-      Path startDir,
-      TwoStreamBackbone start,
-      ClipCatalog catalog,
-      List<ComposedStream> trainStreams,
-      List<ComposedStream> valStreams,
-      Map<String, Object> record) {
+      Path startDir, TwoStreamBackbone start, Streams streams, Map<String, Object> record) {
     TwoStreamConfig s = start.config();
     TwoStreamConfig network =
         new TwoStreamConfig(
-            s.width(), s.height(), s.channels(), s.dimension(), catalog.classNames().size());
+            s.width(), s.height(), s.channels(), s.dimension(), streams.classNames().size());
     if (backboneEpochs == 0) {
       log.println("[3/6] backbone kept as it is (--backbone-epochs 0)");
       return TwoStreamBackbone.load(startDir); // its own instance: the caller closes both
     }
     log.println("[3/6] fine-tuning backbone " + start.id());
-    List<Sample> train = samples("frames train", trainStreams, start);
-    List<Sample> val = samples("frames validation", valStreams, start);
+    List<Sample> train = samples("frames train", streams.train(), start);
+    List<Sample> val = samples("frames validation", streams.val(), start);
+    if (streams.capBackground()) {
+      int before = train.size();
+      train =
+          BackboneDataset.capBackground(
+              train, BackboneDataset.COMPOSED_BACKGROUND_RATIO, seedOption.seed);
+      log.printf(
+          Locale.ROOT,
+          "background frames capped at %.1f per action frame: %d of %d training frames kept%n",
+          BackboneDataset.COMPOSED_BACKGROUND_RATIO,
+          train.size(),
+          before);
+    }
     BackboneTrainer.Options defaults = BackboneTrainer.Options.defaults(network, seedOption.seed);
+    if (train.size() < defaults.batchSize()) {
+      long actionFrames = train.stream().filter(x -> x.label() != 0).count();
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "the training groups %s give %d frames at %.0f per second (%d of actions%s): the backbone"
+                  + " needs at least %d; add footage or annotate more of it",
+              streams.split().train(),
+              train.size(),
+              WeizmannData.STEPS_PER_SECOND,
+              actionFrames,
+              streams.capBackground()
+                  ? ", background capped at "
+                      + BackboneDataset.COMPOSED_BACKGROUND_RATIO
+                      + " per action frame"
+                  : "",
+              defaults.batchSize()));
+    }
     BackboneTrainer.Options options =
         new BackboneTrainer.Options(
             network,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oad.datasets.compose.ClassFolderLayout;
+import io.oad.datasets.compose.UntrimmedLayout;
 import io.oad.detector.Detector;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.service.Models;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code oad teach} on the shared Weizmann clips laid out as {@code <action>/<file>} (no manifest,
- * no backgrounds): three actions, two training subjects, one validation and one held-out subject,
- * tiny epochs. Checks the report and that both archives load as the service loads them.
+ * no backgrounds), and on untrimmed videos composed from them with a CSV of their intervals: three
+ * actions, two training subjects, one validation and one held-out subject, tiny epochs. Checks the
+ * report and that both archives load as the service loads them.
  */
 class TeachCommandTest {
   private static final List<String> ACTIONS = List.of("jack", "walk", "wave1");
@@ -73,6 +75,93 @@ class TeachCommandTest {
       Models.checkExtractor(detector, backbone.id());
       assertEquals(backbone.dimension(), detector.config().featureDim());
     }
+  }
+
+  @Test
+  void shouldTeachFromUntrimmedVideosWithACsvOfIntervals() throws Exception {
+    UntrimmedLayout.Made made =
+        UntrimmedLayout.weizmann(tmp.resolve("untrimmed"), ACTIONS, SUBJECTS, 1, 5);
+    Path out = tmp.resolve("out");
+    long t0 = System.nanoTime();
+    int code =
+        OadCli.run(
+            TeachRuns.shortVideoRun(
+                made.videos(),
+                made.annotations(),
+                out,
+                "moshe",
+                "--val-groups",
+                "lena",
+                "--epochs",
+                "2"));
+    System.out.printf("oad teach --videos took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertEquals(0, code);
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("eval/report.json").toFile());
+    for (String key : List.of("mAP", "mcAP", "detectionDelay")) {
+      assertTrue(report.has(key), "report.json lacks " + key + ": " + report);
+    }
+    double mAP = report.get("mAP").asDouble();
+    assertTrue(mAP >= 0 && mAP <= 1, "mAP " + mAP);
+    for (String a : ACTIONS) {
+      assertTrue(report.toString().contains("\"" + a + "\""), "no per-class AP of " + a);
+    }
+    assertTrue(Files.isRegularFile(out.resolve("eval/report.html")));
+    JsonNode record = new ObjectMapper().readTree(out.resolve(TeachCommand.RECORD).toFile());
+    assertEquals("[\"daria\",\"ira\"]", record.get("trainGroups").toString());
+    assertEquals("[\"moshe\"]", record.get("holdoutGroups").toString());
+    assertEquals(
+        made.annotations().toAbsolutePath().toString(), record.get("annotations").asText());
+    assertEquals(made.videos().toAbsolutePath().toString(), record.get("videos").asText());
+    assertEquals(4, record.get("videoFiles").size());
+    assertTrue(record.get("heldOutMAP").isNumber());
+    // the labels read from the annotations are recorded; nothing was composed
+    assertTrue(Files.isRegularFile(out.resolve("work/labels/moshe_seed5.labels.csv")));
+    assertTrue(Files.notExists(out.resolve("work/streams-train")));
+
+    try (TwoStreamBackbone backbone = TwoStreamBackbone.load(out.resolve("backbone"));
+        Detector detector = Models.detector(out.resolve("detector"), backbone.dimension())) {
+      assertEquals(List.of("background", "jack", "walk", "wave1"), detector.classNames());
+      Models.checkExtractor(detector, backbone.id());
+    }
+  }
+
+  @Test
+  void shouldNameAnAnnotatedVideoThatDoesNotExist() throws Exception {
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    Path csv = tmp.resolve("ann.csv");
+    Files.writeString(csv, "video,action,start_s,end_s\ncam7,walk,0,1\n");
+    String message = failure(TeachRuns.shortVideoRun(videos, csv, tmp.resolve("out"), "cam7"));
+    assertTrue(message.contains(csv.toString()) && message.contains("'cam7'"), message);
+  }
+
+  @Test
+  void shouldRefuseClipsAndVideosTogether() throws Exception {
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    String[] args = TeachRuns.shortVideoRun(videos, tmp.resolve("a.csv"), tmp.resolve("out"), "x");
+    String[] both = java.util.Arrays.copyOf(args, args.length + 2);
+    both[args.length] = "--clips";
+    both[args.length + 1] = videos.toString();
+    String message = failure(both);
+    assertTrue(
+        message.contains("--clips") && message.contains("--videos") && message.contains("only one"),
+        message);
+  }
+
+  /** Runs {@code oad} expecting a failure; returns what it printed to standard error. */
+  private static String failure(String[] args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = OadCli.run(args);
+    } finally {
+      System.setErr(saved);
+    }
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(code != 0, "exit code 0; printed " + message);
+    return message;
   }
 
   @Test

@@ -14,25 +14,42 @@ public final class TeachRuns {
    * stream, then {@code more}.
    */
   public static String[] shortRun(Path clips, Path out, String holdout, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "teach",
-                "--clips",
-                clips.toString(),
-                "--out",
-                out.toString(),
-                "--group-pattern",
-                "^([a-z]+)_",
-                "--holdout-groups",
-                holdout,
-                "--holdout-streams",
-                "1",
-                "--backbone-epochs",
-                "1",
-                "--start-backbone",
-                shippedBackbone().toString()));
-    args.addAll(List.of(more));
+    return run(List.of("--clips", clips.toString()), out, holdout, List.of(more));
+  }
+
+  /**
+   * {@code oad teach} on untrimmed {@code videos} with their {@code annotations}, grouped by
+   * subject ({@code <subject>_<anything>}) with {@code holdout} held out, the shipped backbone as
+   * start, one backbone epoch, then {@code more}.
+   */
+  public static String[] shortVideoRun(
+      Path videos, Path annotations, Path out, String holdout, String... more) {
+    return run(
+        List.of("--videos", videos.toString(), "--annotations", annotations.toString()),
+        out,
+        holdout,
+        List.of(more));
+  }
+
+  private static String[] run(List<String> source, Path out, String holdout, List<String> more) {
+    List<String> args = new ArrayList<>(List.of("teach"));
+    args.addAll(source);
+    args.addAll(
+        List.of(
+            "--out",
+            out.toString(),
+            "--group-pattern",
+            "^([a-z]+)_",
+            "--holdout-groups",
+            holdout,
+            "--backbone-epochs",
+            "1",
+            "--start-backbone",
+            shippedBackbone().toString()));
+    if (source.contains("--clips")) {
+      args.addAll(List.of("--holdout-streams", "1"));
+    }
+    args.addAll(more);
     return args.toArray(String[]::new);
   }
 

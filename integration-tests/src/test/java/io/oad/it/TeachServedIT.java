@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oad.contract.Prediction;
 import io.oad.contract.Topics;
 import io.oad.datasets.compose.ClassFolderLayout;
+import io.oad.datasets.compose.ComposedStream;
+import io.oad.datasets.compose.UntrimmedLayout;
 import io.oad.deploy.OadCli;
 import io.oad.deploy.TeachRuns;
 import io.oad.detector.Detector;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code oad teach} writes is served as it is: a short teach run on Weizmann clips laid out in
- * class folders, then the held-out subject's clips through ingest, a real (in-process) broker, the
- * extractor and the topology with the versions {@code oad demo --model-dir OUT} picks: {@code
- * OUT/backbone} and {@code OUT/detector}.
+ * class folders (or on untrimmed videos composed from them, with a CSV of their intervals), then
+ * the held-out subject's clips (or video) through ingest, a real (in-process) broker, the extractor
+ * and the topology with the versions {@code oad demo --model-dir OUT} picks: {@code OUT/backbone}
+ * and {@code OUT/detector}.
  */
 @Tag("integration")
 class TeachServedIT {
@@ -51,6 +54,32 @@ class TeachServedIT {
         ACTIONS.stream()
             .map(a -> clips.resolve(a).resolve("moshe_" + a + ".avi").toString())
             .toList();
+    serve(out, moshe);
+  }
+
+  @Test
+  void shouldServeTheArchivesTaughtFromUntrimmedVideos() throws Exception {
+    UntrimmedLayout.Made made =
+        UntrimmedLayout.weizmann(
+            tmp.resolve("untrimmed"), ACTIONS, List.of("daria", "ira", "moshe"), 1, 3);
+    Path out = tmp.resolve("taught");
+    assertEquals(
+        0,
+        OadCli.run(
+            TeachRuns.shortVideoRun(
+                made.videos(), made.annotations(), out, "moshe", "--epochs", "1")));
+    List<String> moshe =
+        made.streams().stream()
+            .filter(s -> s.subject().equals("moshe"))
+            .map(ComposedStream::video)
+            .map(Path::toString)
+            .toList();
+    assertEquals(1, moshe.size());
+    serve(out, moshe);
+  }
+
+  /** Serves {@code out} as a versions folder and checks a prediction per published frame. */
+  private void serve(Path out, List<String> moshe) throws Exception {
     try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("kafka"), 0).start()) {
       kafka.createTopics(2, Topics.all());
       // OUT as the versions folder of oad demo --model-dir / detect --model-dir / extract

@@ -140,21 +140,10 @@ public final class ClassFolders {
    * @throws IllegalArgumentException naming the group that matches no clip
    */
   public static void requireGroups(ClipCatalog catalog, List<String> groups, String option) {
-    for (String g : groups) {
-      if (!catalog.subjects().contains(g)) {
-        throw new IllegalArgumentException(
-            option
-                + " group '"
-                + g
-                + "' matches no clip in "
-                + catalog.dir()
-                + "; groups there: "
-                + catalog.subjects());
-      }
-    }
+    GroupSplit.requireGroups(catalog.subjects(), groups, option, catalog.dir().toString(), "clip");
   }
 
-  private static Pattern compile(String regex) {
+  static Pattern compile(String regex) {
     if (regex == null) {
       return null;
     }
