@@ -186,11 +186,14 @@ public final class OadtrBlock extends AbstractBlock {
       x = x.get(":, :-1, :").concat(token, 1);
     }
     NDArray memory = encoderNorm.forward(store, new NDList(x), training).head(); // [B, T+1, d]
-    // decoder: F learned queries [B, F, d]
+    // decoder: F learned queries [B, F, d]. In inference they enter as ONE batch element [1, F, d]:
+    // the first layer's causal self-attention then runs once for the whole batch (its input is the
+    // same learned queries for every window) and the cross-attention broadcasts it to the batch of
+    // the memory. Training keeps B copies so that dropout draws independent masks per window.
     NDArray q =
         batchOf(
             store.getValue(queries, x.getDevice(), training),
-            new Shape(batch, config.futureSteps(), d),
+            new Shape(training ? batch : 1, config.futureSteps(), d),
             x);
     for (DecoderLayer layer : decoder) {
       q = layer.forward(store, new NDList(q, memory), training).head();
