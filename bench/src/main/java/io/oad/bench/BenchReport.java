@@ -48,7 +48,9 @@ final class BenchReport {
       DetectorBench.Row first = r.rows().get(0);
       out.printf(
           Locale.ROOT,
-          "  %% limit: GFLOP/s of the fastest call over a fixed %.0f GFLOP/s per thread%n",
+          "  best ms / %% limit: the fastest call per prediction, its GFLOP/s over a fixed %.0f GFLOP/s"
+              + " per thread; cpu ms / cpu %%lim: the same from the least process CPU time of a"
+              + " call (steady on a loaded machine)%n",
           first.limitGflopsPerSecond() / first.threads());
     }
     DetectorBench.Official official = r.official();
@@ -56,7 +58,7 @@ final class BenchReport {
       describeOfficial(official, out);
     }
     out.printf(
-        "  %-14s %10s %7s %5s %12s %12s %10s %9s %8s %10s %8s %16s %14s %13s%n",
+        "  %-14s %10s %7s %5s %12s %12s %10s %9s %8s %10s %8s %16s %14s %13s %9s %9s %12s%n",
         "model",
         "GFLOP/pred",
         "threads",
@@ -70,11 +72,15 @@ final class BenchReport {
         "% limit",
         "official ms/pred",
         "ours/official",
-        "official best");
+        "official best",
+        "cpu ms",
+        "cpu %lim",
+        "official cpu");
     for (DetectorBench.Row row : r.rows()) {
       out.printf(
           Locale.ROOT,
-          "  %-14s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%% %10.3f %7.1f%% %16s %14s %13s%n",
+          "  %-14s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%% %10.3f %7.1f%% %16s %14s %13s"
+              + " %9.3f %8.1f%% %12s%n",
           row.model(),
           row.gflopPerPrediction(),
           row.threads(),
@@ -94,7 +100,12 @@ final class BenchReport {
               : String.format(Locale.ROOT, "%.2fx", row.oursOverOfficial()),
           row.officialBestMsPerPrediction() == null
               ? "-"
-              : String.format(Locale.ROOT, "%.3f", row.officialBestMsPerPrediction()));
+              : String.format(Locale.ROOT, "%.3f", row.officialBestMsPerPrediction()),
+          row.bestCpuMsPerPrediction(),
+          row.cpuPercentOfLimit(),
+          row.officialBestCpuMsPerPrediction() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", row.officialBestCpuMsPerPrediction()));
     }
   }
 

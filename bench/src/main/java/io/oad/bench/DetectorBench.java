@@ -49,6 +49,12 @@ final class DetectorBench {
    *     threads)
    * @param officialBestMsPerPrediction the official code's fastest call divided by the batch, null
    *     when not measured
+   * @param bestCpuMsPerPrediction the least process CPU time of one call divided by the batch: the
+   *     work a prediction costs, without the time spent waiting for a core on a loaded machine
+   * @param cpuPercentOfLimit analytic GFLOP over {@code bestCpuMsPerPrediction}, as a share of
+   *     {@code limitGflopsPerSecond}
+   * @param officialBestCpuMsPerPrediction the same CPU figure of the official code, null when not
+   *     measured
    */
   record Row(
       String model,
@@ -69,7 +75,10 @@ final class DetectorBench {
       double bestMsPerPrediction,
       double percentOfLimit,
       double limitGflopsPerSecond,
-      Double officialBestMsPerPrediction) {
+      Double officialBestMsPerPrediction,
+      double bestCpuMsPerPrediction,
+      double cpuPercentOfLimit,
+      Double officialBestCpuMsPerPrediction) {
     /** This row with its share of the reference rate. */
     Row withPeak(MatmulPeak.Result peak) {
       return new Row(
@@ -91,11 +100,14 @@ final class DetectorBench {
           bestMsPerPrediction,
           percentOfLimit,
           limitGflopsPerSecond,
-          officialBestMsPerPrediction);
+          officialBestMsPerPrediction,
+          bestCpuMsPerPrediction,
+          cpuPercentOfLimit,
+          officialBestCpuMsPerPrediction);
     }
 
     /** This row next to the official code's median and best ms per prediction. */
-    Row withOfficial(double officialMs, double officialBestMs) {
+    Row withOfficial(double officialMs, double officialBestMs, double officialBestCpuMs) {
       return new Row(
           model,
           modelId,
@@ -115,7 +127,10 @@ final class DetectorBench {
           bestMsPerPrediction,
           percentOfLimit,
           limitGflopsPerSecond,
-          officialBestMs > 0 ? officialBestMs : null);
+          officialBestMs > 0 ? officialBestMs : null,
+          bestCpuMsPerPrediction,
+          cpuPercentOfLimit,
+          officialBestCpuMs > 0 ? officialBestCpuMs : null);
     }
   }
 
@@ -297,7 +312,8 @@ final class DetectorBench {
       if (run.model().equals(base) && run.threads() == row.threads()) {
         OfficialBench.Timing t = run.at(row.batch());
         if (t != null && t.msPerPrediction() > 0) {
-          return row.withOfficial(t.msPerPrediction(), t.bestMsPerPrediction());
+          return row.withOfficial(
+              t.msPerPrediction(), t.bestMsPerPrediction(), t.bestCpuMsPerPrediction());
         }
       }
     }
@@ -307,15 +323,16 @@ final class DetectorBench {
   private Row measure(String name, Detector detector, int threads, int batch) {
     OadtrConfig c = detector.config();
     float[][][] windows = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
-    double[] ms = loop.time(() -> detector.predict(windows));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> detector.predict(windows));
     return row(name, detector, threads, batch, ms, OadtrFlops.flopsPerPrediction(c));
   }
 
-  /** A row from the timed calls ({@code ms}) of {@code batch} predictions each of {@code flops}. */
+  /** A row from the timed calls ({@code timed}) of {@code batch} predictions of {@code flops}. */
   private Row row(
-      String name, Detector detector, int threads, int batch, double[] ms, double flops) {
-    Percentiles call = Percentiles.of(ms);
-    double best = java.util.Arrays.stream(ms).min().orElseThrow() / batch;
+      String name, Detector detector, int threads, int batch, TimedLoop.Timed timed, double flops) {
+    Percentiles call = Percentiles.of(timed.wallMs());
+    double best = java.util.Arrays.stream(timed.wallMs()).min().orElseThrow() / batch;
+    double bestCpu = java.util.Arrays.stream(timed.cpuMs()).min().orElseThrow() / batch;
     double limit = limitPerThread * threads;
     double perPrediction = call.p50() / batch;
     double predictionsPerSecond = 1000.0 / perPrediction;
@@ -338,6 +355,9 @@ final class DetectorBench {
         best,
         100.0 * (flops / 1e9) / (best / 1000.0) / limit,
         limit,
+        null,
+        bestCpu,
+        100.0 * (flops / 1e9) / (bestCpu / 1000.0) / limit,
         null);
   }
 
@@ -362,7 +382,7 @@ final class DetectorBench {
       streaming.step(streams, steps);
     }
     float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
-    double[] ms = loop.time(() -> streaming.step(streams, next));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> streaming.step(streams, next));
     return row(name, detector, threads, batch, ms, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
   }
 

@@ -14,9 +14,18 @@ import ai.djl.nn.norm.Dropout;
  * packed qkv projection, whose rows are 3·H·E apart). The products are batched matrix products on
  * 3-D views of them, so no head is copied into a [B, H, N, E] tensor first: with B ≤ H one product
  * per batch element runs over the heads ([H, N, E] views), otherwise one product per head runs over
- * the batch ([B, N, E] views). Only the output is written once, as [B, L, H*E].
+ * the batch ([B, N, E] views). Only the output is written once, as [B, L, H*E]. Small inputs (fewer
+ * than {@link #SMALL} elements in k) take the classic form with copied heads instead, which needs
+ * fewer native calls.
  */
 final class Attention {
+  /**
+   * Below this many elements in k ([B, S, H*E]) the heads are copied into [B, H, N, E] tensors
+   * (about 14 native calls in all) instead of being read in place by one product per head or per
+   * batch element (about 5 calls each): at that size a native call costs more than the copies.
+   */
+  static final long SMALL = 32_768;
+
   private Attention() {}
 
   /**
@@ -31,6 +40,19 @@ final class Attention {
    */
   static NDArray attend(
       NDArray q, NDArray k, NDArray v, int heads, boolean causal, float dropout, boolean training) {
+    return attend(q, k, v, heads, causal, dropout, training, SMALL);
+  }
+
+  /** {@link #attend} with copied heads below {@code small} elements in k (tests force a path). */
+  static NDArray attend(
+      NDArray q,
+      NDArray k,
+      NDArray v,
+      int heads,
+      boolean causal,
+      float dropout,
+      boolean training,
+      long small) {
     Shape qs = q.getShape();
     long batch = k.getShape().get(0);
     long queries = qs.get(1);
@@ -53,8 +75,19 @@ final class Attention {
       }
       q = q.broadcast(new Shape(batch, queries, width)); // a view, batch stride 0
     }
-    float scale = (float) (1.0 / Math.sqrt(width / (double) heads));
+    int headWidth = (int) (width / heads);
+    // one scalar for every head: DJL turns a Java number into a new native tensor on each use
+    NDArray scale = q.getManager().create((float) (1.0 / Math.sqrt(headWidth)));
     NDArray mask = causal ? causalMask(q, (int) queries, (int) keys) : null;
+    if (batch * keys * width < small) {
+      // small tensors: native calls cost more than the copies, so the fewest calls win
+      NDArray qh = q.reshape(batch, queries, heads, headWidth).transpose(0, 2, 1, 3);
+      NDArray kt = k.reshape(batch, keys, heads, headWidth).transpose(0, 2, 3, 1);
+      NDArray vh = v.reshape(batch, keys, heads, headWidth).transpose(0, 2, 1, 3);
+      return attendHeads(qh.matMul(kt), vh, scale, mask, dropout, training, true)
+          .transpose(0, 2, 1, 3)
+          .reshape(batch, queries, width);
+    }
     if (batch <= heads) {
       // one product over the heads per batch element: [H, N, E] views of row b
       NDList outs = new NDList((int) batch);
@@ -62,17 +95,18 @@ final class Attention {
       NDList kb = k.split(batch, 0);
       NDList vb = v.split(batch, 0);
       for (int b = 0; b < batch; b++) {
+        NDArray qh = headsFirst(qb.get(b), heads);
+        NDArray kt = headsFirst(kb.get(b), heads).transpose(0, 2, 1);
         NDArray o =
-            heads(
-                    headsFirst(qb.get(b), heads),
-                    headsFirst(kb.get(b), heads),
-                    headsFirst(vb.get(b), heads),
-                    scale,
-                    mask,
-                    dropout,
-                    training)
-                .transpose(1, 0, 2); // [L, H, E]
-        outs.add(o);
+            attendHeads(
+                qh.batchMatMul(kt),
+                headsFirst(vb.get(b), heads),
+                scale,
+                mask,
+                dropout,
+                training,
+                false);
+        outs.add(o.transpose(1, 0, 2)); // [L, H, E]
       }
       NDArray out = batch == 1 ? outs.get(0).expandDims(0) : NDArrays.stack(outs);
       return out.reshape(new Shape(batch, queries, width));
@@ -83,7 +117,8 @@ final class Attention {
     NDList vh = v.split(heads, 2);
     NDList outs = new NDList(heads);
     for (int h = 0; h < heads; h++) {
-      outs.add(heads(qh.get(h), kh.get(h), vh.get(h), scale, mask, dropout, training));
+      NDArray scores = qh.get(h).batchMatMul(kh.get(h).transpose(0, 2, 1));
+      outs.add(attendHeads(scores, vh.get(h), scale, mask, dropout, training, false));
     }
     return NDArrays.concat(outs, 2);
   }
@@ -94,10 +129,18 @@ final class Attention {
     return row.reshape(new Shape(s.get(1), heads, s.get(2) / heads)).transpose(1, 0, 2);
   }
 
-  /** Batched attention over the first axis: q [G, L, E], k and v [G, S, E] → [G, L, E]. */
-  private static NDArray heads(
-      NDArray q, NDArray k, NDArray v, float scale, NDArray mask, float dropout, boolean training) {
-    NDArray scores = q.batchMatMul(k.transpose(0, 2, 1)); // [G, L, S]
+  /**
+   * softmax(scores · scale [+ mask]) v for unscaled scores [..., L, S] and v [..., S, E]; {@code
+   * general} picks the broadcasting product (4-D) over the batched one (3-D).
+   */
+  private static NDArray attendHeads(
+      NDArray scores,
+      NDArray v,
+      NDArray scale,
+      NDArray mask,
+      float dropout,
+      boolean training,
+      boolean general) {
     if (training) {
       scores = scores.mul(scale);
       if (mask != null) {
@@ -114,7 +157,7 @@ final class Attention {
     if (training && dropout > 0f) {
       probs = Dropout.dropout(probs, dropout, true).singletonOrThrow();
     }
-    return probs.batchMatMul(v);
+    return general ? probs.matMul(v) : probs.batchMatMul(v);
   }
 
   /** [L, S] with -inf above the diagonal, 0 elsewhere. */

@@ -82,11 +82,14 @@ public final class Dense extends AbstractBlock {
   /**
    * {@code x W^T + b} over the last axis of x. Inputs of more than two axes are run as one 2-D
    * product of all their rows: libtorch's C++ {@code linear} fuses the bias into the product
-   * ({@code addmm}) only for 2-D inputs, and otherwise adds it in a second pass.
+   * ({@code addmm}) only for 2-D inputs, and otherwise adds it in a second pass. Small outputs
+   * (under 32,768 values) keep their shape: there the two extra native calls cost more.
    */
   static NDArray linear(NDArray x, NDArray w, NDArray b) {
     Shape s = x.getShape();
-    if (s.dimension() <= 2) {
+    // a small output is cheaper to bias in a second pass than to reshape twice (two native calls)
+    if (s.dimension() <= 2
+        || (s.size() / s.get(s.dimension() - 1)) * w.getShape().get(0) < 32_768) {
       return Linear.linear(x, w, b).singletonOrThrow();
     }
     long rows = s.size() / s.get(s.dimension() - 1);
