@@ -49,8 +49,8 @@ final class BenchReport {
       out.printf(
           Locale.ROOT,
           "  best ms / %% limit: the fastest call per prediction, its GFLOP/s over a fixed %.0f GFLOP/s"
-              + " per thread; cpu ms / cpu %%lim: the same from the least process CPU time of a"
-              + " call (steady on a loaded machine)%n",
+              + " per thread; cpu ms / cpu %%lim: the same from the least CPU time of a call"
+              + " (steady on a loaded machine)%n",
           first.limitGflopsPerSecond() / first.threads());
     }
     DetectorBench.Official official = r.official();

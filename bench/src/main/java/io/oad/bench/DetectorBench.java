@@ -49,8 +49,9 @@ final class DetectorBench {
    *     threads)
    * @param officialBestMsPerPrediction the official code's fastest call divided by the batch, null
    *     when not measured
-   * @param bestCpuMsPerPrediction the least process CPU time of one call divided by the batch: the
-   *     work a prediction costs, without the time spent waiting for a core on a loaded machine
+   * @param bestCpuMsPerPrediction the least CPU time of one call divided by the batch (the calling
+   *     thread's at one thread, where libtorch runs every operator on it; the whole process's
+   *     above): the work a prediction costs, without the time spent waiting for a core
    * @param cpuPercentOfLimit analytic GFLOP over {@code bestCpuMsPerPrediction}, as a share of
    *     {@code limitGflopsPerSecond}
    * @param officialBestCpuMsPerPrediction the same CPU figure of the official code, null when not
@@ -323,7 +324,7 @@ final class DetectorBench {
   private Row measure(String name, Detector detector, int threads, int batch) {
     OadtrConfig c = detector.config();
     float[][][] windows = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
-    TimedLoop.Timed ms = loop.timeWithCpu(() -> detector.predict(windows));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> detector.predict(windows), threads > 1);
     return row(name, detector, threads, batch, ms, OadtrFlops.flopsPerPrediction(c));
   }
 
@@ -382,7 +383,7 @@ final class DetectorBench {
       streaming.step(streams, steps);
     }
     float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
-    TimedLoop.Timed ms = loop.timeWithCpu(() -> streaming.step(streams, next));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> streaming.step(streams, next), threads > 1);
     return row(name, detector, threads, batch, ms, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
   }
 
