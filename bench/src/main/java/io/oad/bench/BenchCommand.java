@@ -157,6 +157,15 @@ public final class BenchCommand implements Callable<Integer> {
   int matmul;
 
   @Option(
+      names = "--limit-gflops",
+      defaultValue = "195",
+      description =
+          "Fixed fp32 GFLOP/s of one core for the '% limit' column (fastest call over this x"
+              + " threads); unlike the matmul reference it does not swing with the machine's load"
+              + " (default: ${DEFAULT-VALUE}).")
+  double limitGflops;
+
+  @Option(
       names = "--extractor-batches",
       split = ",",
       defaultValue = "1,16",
@@ -337,7 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       report.detector(
-          new DetectorBench(batches, threads, loop, matmul, official, skipped)
+          new DetectorBench(batches, threads, loop, matmul, official, skipped, limitGflops)
               .run(subjects, console),
           console);
     }
@@ -479,6 +488,7 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("iterations", iterations);
     s.put("maxSecondsPerCase", maxSeconds);
     s.put("matmul", matmul);
+    s.put("limitGflopsPerThread", limitGflops);
     s.put("extractorBatches", extractorBatches);
     s.put("extractorFrames", extractorFrames);
     s.put("cameras", cameras);

@@ -44,12 +44,21 @@ final class BenchReport {
           p.threads(),
           p.matmul().gflopsPerSecond());
     }
+    if (!r.rows().isEmpty()) {
+      DetectorBench.Row first = r.rows().get(0);
+      out.printf(
+          Locale.ROOT,
+          "  best ms / %% limit: the fastest call per prediction, its GFLOP/s over a fixed %.0f GFLOP/s"
+              + " per thread; cpu ms / cpu %%lim: the same from the least CPU time of a call"
+              + " (steady on a loaded machine)%n",
+          first.limitGflopsPerSecond() / first.threads());
+    }
     DetectorBench.Official official = r.official();
     if (official != null) {
       describeOfficial(official, out);
     }
     out.printf(
-        "  %-14s %10s %7s %5s %12s %12s %10s %9s %8s %16s %14s%n",
+        "  %-14s %10s %7s %5s %12s %12s %10s %9s %8s %10s %8s %16s %14s %13s %9s %9s %12s%n",
         "model",
         "GFLOP/pred",
         "threads",
@@ -59,12 +68,19 @@ final class BenchReport {
         "pred/s",
         "GFLOP/s",
         "% peak",
+        "best ms",
+        "% limit",
         "official ms/pred",
-        "ours/official");
+        "ours/official",
+        "official best",
+        "cpu ms",
+        "cpu %lim",
+        "official cpu");
     for (DetectorBench.Row row : r.rows()) {
       out.printf(
           Locale.ROOT,
-          "  %-14s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%% %16s %14s%n",
+          "  %-14s %10.4f %7d %5d %12.3f %12.3f %10.1f %9.2f %7.1f%% %10.3f %7.1f%% %16s %14s %13s"
+              + " %9.3f %8.1f%% %12s%n",
           row.model(),
           row.gflopPerPrediction(),
           row.threads(),
@@ -74,12 +90,22 @@ final class BenchReport {
           row.predictionsPerSecond(),
           row.gflopsPerSecond(),
           row.percentOfMatmul(),
+          row.bestMsPerPrediction(),
+          row.percentOfLimit(),
           row.officialMsPerPrediction() == null
               ? "-"
               : String.format(Locale.ROOT, "%.3f", row.officialMsPerPrediction()),
           row.oursOverOfficial() == null
               ? "-"
-              : String.format(Locale.ROOT, "%.2fx", row.oursOverOfficial()));
+              : String.format(Locale.ROOT, "%.2fx", row.oursOverOfficial()),
+          row.officialBestMsPerPrediction() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", row.officialBestMsPerPrediction()),
+          row.bestCpuMsPerPrediction(),
+          row.cpuPercentOfLimit(),
+          row.officialBestCpuMsPerPrediction() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", row.officialBestCpuMsPerPrediction()));
     }
   }
 

@@ -17,6 +17,12 @@ import java.util.function.Supplier;
  * reaches.
  */
 final class DetectorBench {
+  /**
+   * Default one-core fp32 limit (GFLOP/s) of {@code percentOfLimit}: what one core of the
+   * development machine does in an OpenBLAS 1024² matmul when the machine is quiet.
+   */
+  static final double DEFAULT_LIMIT_GFLOPS = 195.0;
+
   /** A model to measure: a label for the table and a way to build it (built once, then closed). */
   record Subject(String name, Supplier<Detector> factory) {}
 
@@ -35,6 +41,21 @@ final class DetectorBench {
    *     at the same threads and batch ({@link OfficialBench}), null when not measured
    * @param oursOverOfficial {@code msPerPrediction / officialMsPerPrediction} (below 1: ours is
    *     faster), null when not measured
+   * @param bestMsPerPrediction the fastest call divided by the batch: on a shared machine other
+   *     work only ever slows a call down, so this is the steadiest figure under load
+   * @param percentOfLimit analytic GFLOP/s of the fastest call over a FIXED limit ({@code
+   *     limitGflopsPerSecond}), unlike {@code percentOfMatmul}, whose reference swings with load
+   * @param limitGflopsPerSecond the fixed fp32 limit at this thread count (per-thread limit ×
+   *     threads)
+   * @param officialBestMsPerPrediction the official code's fastest call divided by the batch, null
+   *     when not measured
+   * @param bestCpuMsPerPrediction the least CPU time of one call divided by the batch (the calling
+   *     thread's at one thread, where libtorch runs every operator on it; the whole process's
+   *     above): the work a prediction costs, without the time spent waiting for a core
+   * @param cpuPercentOfLimit analytic GFLOP over {@code bestCpuMsPerPrediction}, as a share of
+   *     {@code limitGflopsPerSecond}
+   * @param officialBestCpuMsPerPrediction the same CPU figure of the official code, null when not
+   *     measured
    */
   record Row(
       String model,
@@ -51,7 +72,14 @@ final class DetectorBench {
       double gflopsPerSecond,
       double percentOfMatmul,
       Double officialMsPerPrediction,
-      Double oursOverOfficial) {
+      Double oursOverOfficial,
+      double bestMsPerPrediction,
+      double percentOfLimit,
+      double limitGflopsPerSecond,
+      Double officialBestMsPerPrediction,
+      double bestCpuMsPerPrediction,
+      double cpuPercentOfLimit,
+      Double officialBestCpuMsPerPrediction) {
     /** This row with its share of the reference rate. */
     Row withPeak(MatmulPeak.Result peak) {
       return new Row(
@@ -69,11 +97,18 @@ final class DetectorBench {
           gflopsPerSecond,
           100.0 * gflopsPerSecond / peak.gflopsPerSecond(),
           officialMsPerPrediction,
-          oursOverOfficial);
+          oursOverOfficial,
+          bestMsPerPrediction,
+          percentOfLimit,
+          limitGflopsPerSecond,
+          officialBestMsPerPrediction,
+          bestCpuMsPerPrediction,
+          cpuPercentOfLimit,
+          officialBestCpuMsPerPrediction);
     }
 
-    /** This row next to the official code's median ms per prediction. */
-    Row withOfficial(double officialMs) {
+    /** This row next to the official code's median and best ms per prediction. */
+    Row withOfficial(double officialMs, double officialBestMs, double officialBestCpuMs) {
       return new Row(
           model,
           modelId,
@@ -89,7 +124,14 @@ final class DetectorBench {
           gflopsPerSecond,
           percentOfMatmul,
           officialMs,
-          msPerPrediction / officialMs);
+          msPerPrediction / officialMs,
+          bestMsPerPrediction,
+          percentOfLimit,
+          limitGflopsPerSecond,
+          officialBestMs > 0 ? officialBestMs : null,
+          bestCpuMsPerPrediction,
+          cpuPercentOfLimit,
+          officialBestCpuMs > 0 ? officialBestCpuMs : null);
     }
   }
 
@@ -108,15 +150,12 @@ final class DetectorBench {
   private final int matmulSize;
   private final OfficialBench official;
   private final String officialSkipped;
+  private final double limitPerThread;
 
   DetectorBench(List<Integer> batches, List<Integer> threads, TimedLoop loop, int matmulSize) {
     this(batches, threads, loop, matmulSize, null, "not requested");
   }
 
-  /**
-   * @param official runs the official code next to ours, or null
-   * @param officialSkipped why {@code official} is null (one line, printed and recorded)
-   */
   DetectorBench(
       List<Integer> batches,
       List<Integer> threads,
@@ -124,6 +163,26 @@ final class DetectorBench {
       int matmulSize,
       OfficialBench official,
       String officialSkipped) {
+    this(batches, threads, loop, matmulSize, official, officialSkipped, DEFAULT_LIMIT_GFLOPS);
+  }
+
+  /**
+   * @param official runs the official code next to ours, or null
+   * @param officialSkipped why {@code official} is null (one line, printed and recorded)
+   * @param limitPerThread fixed fp32 GFLOP/s of one core that {@code percentOfLimit} refers to
+   */
+  DetectorBench(
+      List<Integer> batches,
+      List<Integer> threads,
+      TimedLoop loop,
+      int matmulSize,
+      OfficialBench official,
+      String officialSkipped,
+      double limitPerThread) {
+    if (!(limitPerThread > 0)) {
+      throw new IllegalArgumentException("the fixed limit must be > 0, got " + limitPerThread);
+    }
+    this.limitPerThread = limitPerThread;
     if (batches.isEmpty() || threads.isEmpty()) {
       throw new IllegalArgumentException("need at least one batch size and one thread count");
     }
@@ -254,7 +313,8 @@ final class DetectorBench {
       if (run.model().equals(base) && run.threads() == row.threads()) {
         OfficialBench.Timing t = run.at(row.batch());
         if (t != null && t.msPerPrediction() > 0) {
-          return row.withOfficial(t.msPerPrediction());
+          return row.withOfficial(
+              t.msPerPrediction(), t.bestMsPerPrediction(), t.bestCpuMsPerPrediction());
         }
       }
     }
@@ -264,13 +324,17 @@ final class DetectorBench {
   private Row measure(String name, Detector detector, int threads, int batch) {
     OadtrConfig c = detector.config();
     float[][][] windows = randomWindows(batch, c.window(), c.featureDim(), 7L + batch);
-    Percentiles call = Percentiles.of(loop.time(() -> detector.predict(windows)));
-    return row(name, detector, threads, batch, call, OadtrFlops.flopsPerPrediction(c));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> detector.predict(windows), threads > 1);
+    return row(name, detector, threads, batch, ms, OadtrFlops.flopsPerPrediction(c));
   }
 
-  /** A row from the timed calls of {@code batch} predictions each costing {@code flops}. */
-  private static Row row(
-      String name, Detector detector, int threads, int batch, Percentiles call, double flops) {
+  /** A row from the timed calls ({@code timed}) of {@code batch} predictions of {@code flops}. */
+  private Row row(
+      String name, Detector detector, int threads, int batch, TimedLoop.Timed timed, double flops) {
+    Percentiles call = Percentiles.of(timed.wallMs());
+    double best = java.util.Arrays.stream(timed.wallMs()).min().orElseThrow() / batch;
+    double bestCpu = java.util.Arrays.stream(timed.cpuMs()).min().orElseThrow() / batch;
+    double limit = limitPerThread * threads;
     double perPrediction = call.p50() / batch;
     double predictionsPerSecond = 1000.0 / perPrediction;
     return new Row(
@@ -288,6 +352,13 @@ final class DetectorBench {
         flops * predictionsPerSecond / 1e9,
         Double.NaN, // set by withPeak once the reference is known
         null,
+        null,
+        best,
+        100.0 * (flops / 1e9) / (best / 1000.0) / limit,
+        limit,
+        null,
+        bestCpu,
+        100.0 * (flops / 1e9) / (bestCpu / 1000.0) / limit,
         null);
   }
 
@@ -312,8 +383,8 @@ final class DetectorBench {
       streaming.step(streams, steps);
     }
     float[][] next = randomWindows(1, batch, c.featureDim(), 11L + batch)[0];
-    Percentiles call = Percentiles.of(loop.time(() -> streaming.step(streams, next)));
-    return row(name, detector, threads, batch, call, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
+    TimedLoop.Timed ms = loop.timeWithCpu(() -> streaming.step(streams, next), threads > 1);
+    return row(name, detector, threads, batch, ms, 2.0 * OadtrFlops.macsPerCachedPrediction(c));
   }
 
   /** Seeded uniform windows in [-1, 1]: the cost does not depend on the values. */

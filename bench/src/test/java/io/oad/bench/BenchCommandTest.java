@@ -80,9 +80,16 @@ class BenchCommandTest {
               "predictionsPerSecond",
               "gflopsPerSecond",
               "percentOfMatmul",
-              "gflopPerPrediction")) {
+              "gflopPerPrediction",
+              "bestMsPerPrediction",
+              "percentOfLimit",
+              "limitGflopsPerSecond",
+              "bestCpuMsPerPrediction",
+              "cpuPercentOfLimit")) {
         positive(row, f);
       }
+      assertTrue(
+          row.path("bestMsPerPrediction").asDouble() <= row.path("msPerPrediction").asDouble());
       assertTrue(
           row.path("p90MsPerPrediction").asDouble() >= row.path("msPerPrediction").asDouble());
     }

@@ -100,6 +100,19 @@ class OfficialBenchTest {
       assertEquals(
           row.msPerPrediction() / row.officialMsPerPrediction(), row.oursOverOfficial(), 1e-12);
       assertFinitePositive(row.oursOverOfficial(), "ours/official " + row);
+      assertEquals(
+          run.at(row.batch()).bestMsPerPrediction(), row.officialBestMsPerPrediction(), 0.0);
+      assertTrue(row.bestMsPerPrediction() <= row.msPerPrediction(), row.toString());
+      assertFinitePositive(row.bestCpuMsPerPrediction(), "cpu ms " + row);
+      assertEquals(
+          run.at(row.batch()).bestCpuMsPerPrediction(), row.officialBestCpuMsPerPrediction(), 0.0);
+      assertFinitePositive(row.officialBestCpuMsPerPrediction(), "official cpu ms " + row);
+      // % limit: the fastest call's analytic GFLOP/s over the fixed 195 GFLOP/s of one thread
+      assertEquals(DetectorBench.DEFAULT_LIMIT_GFLOPS, row.limitGflopsPerSecond(), 0.0);
+      assertEquals(
+          100.0 * row.gflopPerPrediction() / (row.bestMsPerPrediction() / 1000.0) / 195.0,
+          row.percentOfLimit(),
+          1e-9);
     }
 
     // the JSON and the table carry it
@@ -109,6 +122,7 @@ class OfficialBenchTest {
     String printed = table.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("official ms/pred"), printed);
     assertTrue(printed.contains("ours/official"), printed);
+    assertTrue(printed.contains("% limit"), printed);
     Path json = tmp.resolve("bench.json");
     report.write(json);
     JsonNode root = new ObjectMapper().readTree(json.toFile()).path("detector");
@@ -116,6 +130,8 @@ class OfficialBenchTest {
     for (JsonNode row : root.path("rows")) {
       assertFinitePositive(row.path("officialMsPerPrediction").asDouble(), "JSON " + row);
       assertFinitePositive(row.path("oursOverOfficial").asDouble(), "JSON " + row);
+      assertFinitePositive(row.path("officialBestMsPerPrediction").asDouble(), "JSON " + row);
+      assertFinitePositive(row.path("percentOfLimit").asDouble(), "JSON " + row);
     }
   }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.oad.detector.archive.ModelArchive;
 import io.oad.detector.archive.ModelManifest;
@@ -227,6 +228,10 @@ public final class Detector implements AutoCloseable {
     int width = projected ? config.dModel() : config.featureDim();
     synchronized (lock) {
       ensureOpen();
+      boolean grad = JniUtils.isGradMode();
+      // the engine turns autograd off only on the thread that loaded it; a service thread starts
+      // with it on (the frozen parameters already keep it from recording; this skips its checks)
+      JniUtils.setGradMode(false);
       try (NDManager scope = manager.newSubManager()) {
         NDArray x = scope.create(flat, new Shape(batch, config.window(), width));
         NDList out =
@@ -246,6 +251,8 @@ public final class Detector implements AutoCloseable {
           }
         }
         return new Output(cur, fut);
+      } finally {
+        JniUtils.setGradMode(grad);
       }
     }
   }

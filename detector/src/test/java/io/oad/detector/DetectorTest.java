@@ -142,6 +142,26 @@ class DetectorTest {
   }
 
   @Test
+  void shouldPredictEachWindowAloneAsInOneBatch() throws Exception {
+    // batch 7 > the 4 encoder heads: the per-head attention path; alone: the per-row path and the
+    // decoder queries shared by the batch; both must give the same logits (and the official ones)
+    try (Detector d =
+        Detector.fromOfficial(
+            Reference.tiny("weights.npz"), Reference.tiny("config.json"), CLASSES, "tiny-ref")) {
+      float[][][] batch = windows(7, 11);
+      Detector.Output together = d.logits(batch);
+      for (int b = 0; b < batch.length; b++) {
+        Detector.Output alone = d.logits(new float[][][] {batch[b]});
+        assertArrayEquals(together.current()[b], alone.current()[0], 1e-5f, "window " + b);
+        for (int s = 0; s < TINY.futureSteps(); s++) {
+          assertArrayEquals(
+              together.future()[b][s], alone.future()[0][s], 1e-5f, "window " + b + " step " + s);
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldGiveTheSameResultsToConcurrentCallers() throws Exception {
     try (Detector d = Detector.create(TINY, CLASSES, 12)) {
       float[][][] in = windows(2, 13);

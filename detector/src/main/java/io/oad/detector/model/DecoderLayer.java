@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * One post-norm decoder layer of OadTR: causal self-attention among the queries → add &amp; LN,
  * cross-attention to the encoder outputs → add &amp; LN, GELU feed-forward → add &amp; LN. Inputs:
- * queries [B, F, d], encoder memory [B, T+1, d].
+ * queries [B, F, d] (or [1, F, d], the same queries for every element of the batch), encoder memory
+ * [B, T+1, d]; output [B, F, d].
  */
 public final class DecoderLayer extends AbstractBlock {
   private final float dropout;
@@ -58,7 +59,7 @@ public final class DecoderLayer extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.get(0); // queries [B, F, d]
+    NDArray x = inputs.get(0); // queries [B, F, d], or [1, F, d] shared by the batch of the memory
     NDArray memory = inputs.get(1); // encoder outputs [B, T+1, d]
     NDArray a = selfAttention.forward(store, new NDList(x, x), training).head();
     x =
@@ -91,6 +92,7 @@ public final class DecoderLayer extends AbstractBlock {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
+    Shape q = inputShapes[0];
+    return new Shape[] {new Shape(inputShapes[1].get(0), q.get(1), q.get(2))};
   }
 }

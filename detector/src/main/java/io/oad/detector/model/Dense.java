@@ -76,7 +76,25 @@ public final class Dense extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray w = store.getValue(weight, x.getDevice(), training);
     NDArray b = bias == null ? null : store.getValue(bias, x.getDevice(), training);
-    return Linear.linear(x, w, b);
+    return new NDList(linear(x, w, b));
+  }
+
+  /**
+   * {@code x W^T + b} over the last axis of x. Inputs of more than two axes are run as one 2-D
+   * product of all their rows: libtorch's C++ {@code linear} fuses the bias into the product
+   * ({@code addmm}) only for 2-D inputs, and otherwise adds it in a second pass. Small outputs
+   * (under 32,768 values) keep their shape: there the two extra native calls cost more.
+   */
+  static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    Shape s = x.getShape();
+    // a small output is cheaper to bias in a second pass than to reshape twice (two native calls)
+    if (s.dimension() <= 2
+        || (s.size() / s.get(s.dimension() - 1)) * w.getShape().get(0) < 32_768) {
+      return Linear.linear(x, w, b).singletonOrThrow();
+    }
+    long rows = s.size() / s.get(s.dimension() - 1);
+    NDArray y = Linear.linear(x.reshape(rows, s.get(s.dimension() - 1)), w, b).singletonOrThrow();
+    return y.reshape(s.slice(0, s.dimension() - 1).add(w.getShape().get(0)));
   }
 
   /**
@@ -91,7 +109,7 @@ public final class Dense extends AbstractBlock {
     NDArray w = store.getValue(weight, x.getDevice(), training);
     NDArray b = bias == null ? null : store.getValue(bias, x.getDevice(), training);
     String rows = from + ":" + to;
-    return Linear.linear(x, w.get(rows), b == null ? null : b.get(rows)).singletonOrThrow();
+    return linear(x, w.get(rows), b == null ? null : b.get(rows));
   }
 
   @Override

@@ -62,17 +62,13 @@ public final class EncoderLayer extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow(); // [B, N, d]
-    Shape s = x.getShape();
-    // qkv [B, N, 3d] → [3, B, H, N, E]
+    // packed qkv [B, N, 3d]: q, k and v are views of its thirds, [B, N, d] each
     NDArray h = attentionNorm.forward(store, new NDList(x), training).singletonOrThrow();
-    NDArray packed =
-        qkv.forward(store, new NDList(h), training)
-            .singletonOrThrow()
-            .reshape(new Shape(s.get(0), s.get(1), 3, heads, dModel / heads))
-            .transpose(2, 0, 3, 1, 4);
+    NDList qkvParts = qkv.forward(store, new NDList(h), training).singletonOrThrow().split(3, 2);
     NDArray attended =
-        Attention.attend(packed.get(0), packed.get(1), packed.get(2), false, dropout, training);
-    NDArray a = proj.forward(store, new NDList(Attention.mergeHeads(attended)), training).head();
+        Attention.attend(
+            qkvParts.get(0), qkvParts.get(1), qkvParts.get(2), heads, false, dropout, training);
+    NDArray a = proj.forward(store, new NDList(attended), training).head();
     // the official code drops twice: SelfAttention.proj_drop, then PreNormDrop.dropout
     a = Attention.drop(Attention.drop(a, dropout, training), dropout, training);
     x = x.add(a);
@@ -93,23 +89,13 @@ public final class EncoderLayer extends AbstractBlock {
    * them), at about 1/N of the query, output-projection and feed-forward cost.
    */
   public NDArray forwardLastToken(ParameterStore store, NDArray x, boolean training) {
-    Shape s = x.getShape();
-    long batch = s.get(0);
-    long tokens = s.get(1);
-    int headDim = dModel / heads;
     NDArray h = attentionNorm.forward(store, new NDList(x), training).singletonOrThrow();
     NDArray last = x.get(":, -1:, :"); // [B, 1, d]
     NDArray hLast = h.get(":, -1:, :");
-    NDArray q =
-        qkv.forwardRows(store, hLast, 0, dModel, training)
-            .reshape(new Shape(batch, 1, heads, headDim))
-            .transpose(0, 2, 1, 3); // [B, H, 1, E]
-    NDArray kv =
-        qkv.forwardRows(store, h, dModel, 3 * dModel, training)
-            .reshape(new Shape(batch, tokens, 2, heads, headDim))
-            .transpose(2, 0, 3, 1, 4); // [2, B, H, N, E]
-    NDArray attended = Attention.attend(q, kv.get(0), kv.get(1), false, dropout, training);
-    NDArray a = proj.forward(store, new NDList(Attention.mergeHeads(attended)), training).head();
+    NDArray q = qkv.forwardRows(store, hLast, 0, dModel, training); // [B, 1, d]
+    NDList kv = qkv.forwardRows(store, h, dModel, 3 * dModel, training).split(2, 2); // [B, N, d]
+    NDArray attended = Attention.attend(q, kv.get(0), kv.get(1), heads, false, dropout, training);
+    NDArray a = proj.forward(store, new NDList(attended), training).head();
     a = Attention.drop(Attention.drop(a, dropout, training), dropout, training);
     NDArray y = last.add(a);
     NDArray f = ffnNorm.forward(store, new NDList(y), training).singletonOrThrow();

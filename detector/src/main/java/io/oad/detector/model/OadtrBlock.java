@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The OadTR encoder-decoder (official {@code VisionTransformer_v3}) as a DJL block.
@@ -177,7 +178,8 @@ public final class OadtrBlock extends AbstractBlock {
     x = Attention.drop(x, config.dropout(), training);
     int full = config.variant() == OadtrVariant.SINGLE_OUTPUT ? encoder.size() - 1 : encoder.size();
     for (int i = 0; i < full; i++) {
-      x = encoder.get(i).forward(store, new NDList(x), training).head();
+      EncoderLayer layer = encoder.get(i);
+      x = layered(x, null, training, in -> layer.forward(store, new NDList(in), training).head());
     }
     if (full < encoder.size()) {
       // single-output last layer: only the task token is recomputed; the step tokens keep the
@@ -186,14 +188,22 @@ public final class OadtrBlock extends AbstractBlock {
       x = x.get(":, :-1, :").concat(token, 1);
     }
     NDArray memory = encoderNorm.forward(store, new NDList(x), training).head(); // [B, T+1, d]
-    // decoder: F learned queries [B, F, d]
+    // decoder: F learned queries [B, F, d]. In inference they enter as ONE batch element [1, F, d]:
+    // the first layer's causal self-attention then runs once for the whole batch (its input is the
+    // same learned queries for every window) and the cross-attention broadcasts it to the batch of
+    // the memory. Training keeps B copies so that dropout draws independent masks per window.
     NDArray q =
         batchOf(
             store.getValue(queries, x.getDevice(), training),
-            new Shape(batch, config.futureSteps(), d),
+            new Shape(training ? batch : 1, config.futureSteps(), d),
             x);
     for (DecoderLayer layer : decoder) {
-      q = layer.forward(store, new NDList(q, memory), training).head();
+      q =
+          layered(
+              q,
+              memory,
+              training,
+              in -> layer.forward(store, new NDList(in, memory), training).head());
     }
     NDArray dec = decoderNorm.forward(store, new NDList(q), training).head();
     dec = Attention.drop(dec, config.dropout(), training);
@@ -203,6 +213,31 @@ public final class OadtrBlock extends AbstractBlock {
     NDArray joined = token.concat(dec.mean(new int[] {1}), 1);
     NDArray current = currentHead.forward(store, new NDList(joined), training).head(); // [B, C]
     return new NDList(current, future);
+  }
+
+  /**
+   * Runs one layer on {@code input}. In inference its intermediate tensors are freed as soon as it
+   * returns, and so is {@code input} (the previous layer's output), so that a prediction reuses a
+   * few hot buffers instead of holding every intermediate of the whole model until it ends; the
+   * output is owned by the manager of the input. {@code shared} (e.g. the encoder memory read by
+   * every decoder layer) is lent to the layer and kept. In training everything is kept for the
+   * backward pass.
+   */
+  private static NDArray layered(
+      NDArray input, NDArray shared, boolean training, UnaryOperator<NDArray> layer) {
+    if (training) {
+      return layer.apply(input);
+    }
+    NDManager owner = input.getManager();
+    try (NDManager scope = owner.newSubManager()) {
+      input.attach(scope);
+      if (shared != null) {
+        shared.tempAttach(scope);
+      }
+      NDArray out = layer.apply(input);
+      out.attach(owner);
+      return out;
+    }
   }
 
   /** Broadcasts a parameter to the batch, owned by the batch's manager so it is freed with it. */

@@ -53,13 +53,11 @@ public final class ProjectedAttention extends AbstractBlock {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0); // [B, L, d]
     NDArray memory = inputs.get(1); // [B, S, d]
-    NDArray q = Attention.splitHeads(query.forward(store, new NDList(x), training).head(), heads);
-    NDArray k =
-        Attention.splitHeads(key.forward(store, new NDList(memory), training).head(), heads);
-    NDArray v =
-        Attention.splitHeads(value.forward(store, new NDList(memory), training).head(), heads);
-    NDArray attended = Attention.attend(q, k, v, causal, dropout, training); // [B, H, L, E]
-    return out.forward(store, new NDList(Attention.mergeHeads(attended)), training);
+    NDArray q = query.forward(store, new NDList(x), training).head(); // [B or 1, L, d]
+    NDArray k = key.forward(store, new NDList(memory), training).head(); // [B, S, d]
+    NDArray v = value.forward(store, new NDList(memory), training).head();
+    NDArray attended = Attention.attend(q, k, v, heads, causal, dropout, training); // [B, L, d]
+    return out.forward(store, new NDList(attended), training);
   }
 
   @Override
