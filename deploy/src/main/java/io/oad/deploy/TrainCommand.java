@@ -1,17 +1,23 @@
 package io.oad.deploy;
 
+import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
 import io.oad.datasets.LstrDataInfo;
 import io.oad.datasets.NpyFeatures;
 import io.oad.datasets.SyntheticSequences;
 import io.oad.datasets.compose.ClipCatalog;
+import io.oad.detector.Detector;
 import io.oad.detector.OadtrConfig;
 import io.oad.detector.OadtrVariant;
+import io.oad.detector.archive.ModelArchive;
+import io.oad.detector.archive.ModelManifest;
 import io.oad.extractor.Backbone;
 import io.oad.service.Backbones;
 import io.oad.service.Models;
 import io.oad.training.ClipTraining;
 import io.oad.training.EpochStats;
+import io.oad.training.Evaluator;
+import io.oad.training.FutureBlendFit;
 import io.oad.training.TrainConfig;
 import io.oad.training.TrainResult;
 import io.oad.training.Trainer;
@@ -141,8 +147,19 @@ final class TrainCommand implements Callable<Integer> {
               + " token; cheaper per step); recorded in the archive (default: ${DEFAULT-VALUE}).")
   String variant;
 
+  @Option(
+      names = "--fit-blend-only",
+      description =
+          "Do not train: fit the anticipation blend (futureBlend in model.json) of the existing archive --out"
+              + " on the validation data (--val-subjects with --clips, or --val-split with --features) and"
+              + " write it into --out/model.json; the weights are not touched.")
+  boolean fitBlendOnly;
+
   @Override
   public Integer call() throws IOException {
+    if (fitBlendOnly) {
+      return fitBlendOnly();
+    }
     int sources = (clips != null ? 1 : 0) + (features != null ? 1 : 0) + (lstr != null ? 1 : 0);
     if (sources != 1) {
       throw new IllegalArgumentException(
@@ -260,6 +277,72 @@ final class TrainCommand implements Callable<Integer> {
     copyArchive(result.archive(), out);
     System.out.printf(
         Locale.ROOT, "model archive %s (validation mAP %.3f)%n", out, result.finalMAP());
+    return 0;
+  }
+
+  /** {@code --fit-blend-only}: fits the future blend of the archive {@code --out}. */
+  private int fitBlendOnly() throws IOException {
+    if (lstr != null || (clips == null) == (features == null)) {
+      throw new IllegalArgumentException(
+          "--fit-blend-only takes --clips DIR --val-subjects ... or --features/--targets/--val-split");
+    }
+    ModelManifest manifest = ModelArchive.readManifest(out);
+    List<LabeledSequence> val;
+    ClassLayout layout;
+    if (clips != null) {
+      if (clips.valSubjects == null) {
+        throw new IllegalArgumentException("--fit-blend-only with --clips needs --val-subjects");
+      }
+      ClipCatalog catalog = ClipCatalog.load(clips.dir);
+      Path workDir =
+          work != null
+              ? work
+              : Path.of("data", "train", out.toAbsolutePath().normalize().getFileName().toString());
+      Files.createDirectories(workDir);
+      try (Backbone backbone = Backbones.of(backboneDir, Models.home())) {
+        String expected = manifest.feature().extractorId();
+        if (expected != null && !expected.equals(backbone.id())) {
+          throw new IllegalArgumentException(
+              out
+                  + " was trained on embeddings of '"
+                  + expected
+                  + "', the backbone is '"
+                  + backbone.id()
+                  + "' (give its folder with --backbone)");
+        }
+        val =
+            ClipTraining.validation(
+                catalog,
+                WeizmannData.subjects(clips.valSubjects),
+                seedOption.seed,
+                workDir,
+                backbone,
+                System.out);
+      }
+      layout = ClassLayout.of(manifest.config().numClasses(), 0);
+    } else {
+      if (features.valSplit == null) {
+        throw new IllegalArgumentException("--fit-blend-only with --features needs --val-split");
+      }
+      val = NpyFeatures.read(features.dir, features.targets, features.valSplit);
+      layout = preset(val.get(0).dim()).layout();
+    }
+    if (layout.numClasses() != manifest.config().numClasses()) {
+      throw new IllegalArgumentException(
+          "the --preset's layout has "
+              + layout.numClasses()
+              + " classes, "
+              + out
+              + " has "
+              + manifest.config().numClasses());
+    }
+    FutureBlendFit fit;
+    try (Detector detector = Detector.load(out)) {
+      fit = FutureBlendFit.fit(detector, val, layout, Evaluator.DEFAULT_BATCH);
+    }
+    ModelArchive.writeManifest(out, manifest.withBlend(fit.blend()));
+    System.out.println(fit.describe());
+    System.out.println("future blend written into " + out.resolve(ModelArchive.MANIFEST_FILE));
     return 0;
   }
 

@@ -98,6 +98,13 @@ class EvalCvCommandTest {
       assertTrue(Files.exists(fold.resolve("models/detector/.done")));
       assertTrue(Files.isRegularFile(fold.resolve("models/detector/model.json")));
       assertTrue(Files.isRegularFile(fold.resolve("eval/report.json")));
+      // training fitted the future blend on the validation subject; the fold evaluated with it
+      JsonNode model =
+          new ObjectMapper().readTree(fold.resolve("models/detector/model.json").toFile());
+      assertEquals(8, model.get("futureBlend").size(), model.toString());
+      JsonNode report = new ObjectMapper().readTree(fold.resolve("eval/report.json").toFile());
+      assertEquals(model.get("futureBlend"), report.get("futureBlend"), report.toString());
+      assertEquals("archive", report.get("futureBlendSource").asText());
     }
     JsonNode agg = cv.get("aggregate");
     assertEquals(3, agg.get("folds").asInt());
@@ -145,6 +152,22 @@ class EvalCvCommandTest {
         again.get("folds").get(0).get("mAP").asDouble(),
         1e-6,
         "the same models on the same streams give the same mAP");
+
+    // a fold whose detector has no blend gets one fitted on its validation subject's stream,
+    // composed as training composed it: the same weights training wrote, the archive untouched
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode manifest =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(detector.toFile());
+    JsonNode trained = manifest.remove("futureBlend");
+    json.writeValue(detector.toFile(), manifest);
+    String refit = run(code, cv("--cv-folds", "daria"));
+    assertEquals(0, code[0], refit);
+    assertTrue(refit.contains("fitting it on validation subject eli"), refit);
+    JsonNode report = json.readTree(tmp.resolve("daria/eval/report.json").toFile());
+    assertEquals("fitted on validation subject", report.get("futureBlendSource").asText());
+    assertEquals(trained, report.get("futureBlend"), report.toString());
+    assertEquals(8, report.get("futureBlendValidationMAP").size());
+    assertFalse(json.readTree(detector.toFile()).has("futureBlend"));
 
     // a fold folder made for other subjects is refused, not silently reused
     String other =

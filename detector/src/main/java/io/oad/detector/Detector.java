@@ -39,6 +39,7 @@ public final class Detector implements AutoCloseable {
   private final OadtrBlock block;
   private final ParameterStore store;
   private final Object lock = new Object();
+  private volatile FutureBlend blend;
   private boolean closed;
 
   private Detector(ModelManifest manifest, NDManager manager, OadtrBlock block) {
@@ -46,6 +47,7 @@ public final class Detector implements AutoCloseable {
     this.classNames = manifest.classNames();
     this.modelId = manifest.modelId();
     this.feature = manifest.feature();
+    this.blend = manifest.blend();
     this.manager = manager;
     this.block = block;
     this.store = new ParameterStore(manager, false);
@@ -122,7 +124,13 @@ public final class Detector implements AutoCloseable {
   public void save(Path archive) {
     ModelManifest manifest =
         new ModelManifest(
-            ModelManifest.FORMAT, modelId, config, classNames, feature, ModelManifest.WEIGHTS_FILE);
+                ModelManifest.FORMAT,
+                modelId,
+                config,
+                classNames,
+                feature,
+                ModelManifest.WEIGHTS_FILE)
+            .withBlend(blend);
     synchronized (lock) {
       ensureOpen();
       try {
@@ -155,7 +163,29 @@ public final class Detector implements AutoCloseable {
     return feature;
   }
 
-  /** Softmax probabilities for a batch of windows [B][T][featureDim]; thread-safe. */
+  /**
+   * The anticipation blend applied to the future rows of {@link #predict} and {@link
+   * #predictProjected} (not to logits); {@link FutureBlend#none} unless the archive has one.
+   */
+  public FutureBlend futureBlend() {
+    return blend;
+  }
+
+  /**
+   * Replaces the anticipation blend (e.g. one fitted on validation data); {@link #save} writes it.
+   *
+   * @throws IllegalArgumentException if it has weights for another number of future steps
+   */
+  public void setFutureBlend(FutureBlend blend) {
+    FutureBlend b = FutureBlend.requireNonNull(blend);
+    b.checkSteps(config.futureSteps());
+    this.blend = b;
+  }
+
+  /**
+   * Softmax probabilities for a batch of windows [B][T][featureDim], future rows blended with the
+   * current row by {@link #futureBlend}; thread-safe.
+   */
   public Output predict(float[][][] windows) {
     return run(windows, true);
   }
@@ -207,7 +237,8 @@ public final class Detector implements AutoCloseable {
 
   /**
    * Softmax probabilities for a batch of windows of projected steps [B][T][dModel] (rows from
-   * {@link #project}); equal to {@link #predict} on the raw windows. Thread-safe.
+   * {@link #project}); equal to {@link #predict} on the raw windows (future blend included).
+   * Thread-safe.
    */
   public Output predictProjected(float[][][] tokens) {
     return run(flatten(tokens, config.dModel(), "projected features"), tokens.length, true, true);
@@ -226,6 +257,7 @@ public final class Detector implements AutoCloseable {
     int classes = config.numClasses();
     int future = config.futureSteps();
     int width = projected ? config.dModel() : config.featureDim();
+    FutureBlend mix = softmax ? blend : FutureBlend.none();
     synchronized (lock) {
       ensureOpen();
       boolean grad = JniUtils.isGradMode();
@@ -249,6 +281,7 @@ public final class Detector implements AutoCloseable {
           for (int s = 0; s < future; s++) {
             System.arraycopy(f, (b * future + s) * classes, fut[b][s], 0, classes);
           }
+          fut[b] = mix.apply(cur[b], fut[b]);
         }
         return new Output(cur, fut);
       } finally {

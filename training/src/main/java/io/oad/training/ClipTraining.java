@@ -51,15 +51,27 @@ public final class ClipTraining {
                 catalog, trainSubjects, seed, streamsPerSubject, workDir.resolve("streams-train")),
             backbone,
             log);
-    List<LabeledSequence> val =
-        valSubjects.isEmpty()
-            ? List.of()
-            : WeizmannData.embed(
-                WeizmannData.compose(
-                    catalog, valSubjects, seed + 1000, 1, workDir.resolve("streams-val")),
-                backbone,
-                log);
-    return new Data(train, val);
+    return new Data(train, validation(catalog, valSubjects, seed, workDir, backbone, log));
+  }
+
+  /**
+   * The validation streams of {@link #data} alone (one per subject, seeds {@code seed + 1000}...),
+   * composed into {@code workDir}/streams-val and embedded; empty without subjects.
+   */
+  public static List<LabeledSequence> validation(
+      ClipCatalog catalog,
+      List<String> valSubjects,
+      long seed,
+      Path workDir,
+      Backbone backbone,
+      PrintStream log) {
+    return valSubjects.isEmpty()
+        ? List.of()
+        : WeizmannData.embed(
+            WeizmannData.compose(
+                catalog, valSubjects, seed + 1000, 1, workDir.resolve("streams-val")),
+            backbone,
+            log);
   }
 
   /** The clip defaults for {@code model}, recording the backbone's id in the archive. */

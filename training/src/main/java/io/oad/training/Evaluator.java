@@ -3,6 +3,7 @@ package io.oad.training;
 import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
 import io.oad.detector.Detector;
+import io.oad.detector.FutureBlend;
 import io.oad.detector.OadtrConfig;
 import io.oad.detector.Windows;
 import io.oad.training.eval.FrameScores;
@@ -18,7 +19,8 @@ import java.util.OptionalInt;
  * DetectionDelay.measure} and {@code HtmlReport}.
  *
  * <p>Probabilities are a softmax over the non-ambiguous logits (the ambiguous column gets 0), as
- * the official evaluation computes them.
+ * the official evaluation computes them. The future rows are then blended with the current row by
+ * the model's {@link Detector#futureBlend}, as {@link Detector#predict} serves them.
  */
 public final class Evaluator {
   /** Windows per predict call when none is given. */
@@ -54,6 +56,24 @@ public final class Evaluator {
    */
   public static List<FrameScores> score(
       Detector detector, List<LabeledSequence> videos, OptionalInt ambiguous, int batch) {
+    return score(detector, videos, ambiguous, batch, detector.futureBlend());
+  }
+
+  /**
+   * Scores every step of every video with the decoder's own future rows, ignoring the model's
+   * future blend: what a blend is fitted on ({@code FutureBlendFit}).
+   */
+  public static List<FrameScores> scoreUnblended(
+      Detector detector, List<LabeledSequence> videos, OptionalInt ambiguous, int batch) {
+    return score(detector, videos, ambiguous, batch, FutureBlend.none());
+  }
+
+  private static List<FrameScores> score(
+      Detector detector,
+      List<LabeledSequence> videos,
+      OptionalInt ambiguous,
+      int batch,
+      FutureBlend blend) {
     if (batch <= 0) {
       throw new IllegalArgumentException("batch must be positive, got " + batch);
     }
@@ -70,13 +90,17 @@ public final class Evaluator {
                 + " takes "
                 + config.featureDim());
       }
-      out.add(scoreVideo(detector, video, ambiguous, batch));
+      out.add(scoreVideo(detector, video, ambiguous, batch, blend));
     }
     return out;
   }
 
   private static FrameScores scoreVideo(
-      Detector detector, LabeledSequence video, OptionalInt ambiguous, int batch) {
+      Detector detector,
+      LabeledSequence video,
+      OptionalInt ambiguous,
+      int batch,
+      FutureBlend blend) {
     int window = detector.config().window();
     int steps = video.length();
     List<float[]> rows = Arrays.asList(video.features());
@@ -96,7 +120,7 @@ public final class Evaluator {
         for (int k = 0; k < ahead.length; k++) {
           ahead[k] = softmax(logits.future()[i][k], ambiguous);
         }
-        future[start + i] = ahead;
+        future[start + i] = blend.apply(current[start + i], ahead);
       }
     }
     return new FrameScores(video.videoId(), video.labels(), current, future);

@@ -38,8 +38,10 @@ import java.util.Random;
  *
  * <p>After every epoch it writes a model archive {@code epoch-NN/} that {@link Detector#load}
  * reads, validates it (current and future mAP through {@link Evaluator} and {@link FrameMetrics}),
- * and records a {@link TrainerState}. With {@link TrainConfig#resume()} a run continues after the
- * last finished epoch of the output folder, from that epoch's weights; Adam's moments restart.
+ * and records a {@link TrainerState}. With validation data, the last archive finally gets a {@link
+ * io.oad.detector.FutureBlend} fitted on it ({@link FutureBlendFit}). With {@link
+ * TrainConfig#resume()} a run continues after the last finished epoch of the output folder, from
+ * that epoch's weights; Adam's moments restart.
  */
 public final class Trainer {
   private static final String ENGINE = "PyTorch";
@@ -198,6 +200,9 @@ public final class Trainer {
       throw new IllegalStateException("no epoch was trained");
     }
     Path last = outDir.resolve(history.get(history.size() - 1).archive());
+    if (!val.isEmpty()) {
+      fitFutureBlend(last, val);
+    }
     return new TrainResult(history, last, steps, startEpoch);
   }
 
@@ -238,6 +243,20 @@ public final class Trainer {
     }
     OfficialWeights.save(block, archive.resolve(ModelManifest.WEIGHTS_FILE));
     ModelArchive.writeManifest(archive, manifest);
+  }
+
+  /**
+   * Fits the {@link io.oad.detector.FutureBlend} of the archive on the validation videos and writes
+   * it into the archive's manifest.
+   */
+  private void fitFutureBlend(Path archive, List<LabeledSequence> val) {
+    FutureBlendFit fit;
+    try (Detector detector = Detector.load(archive)) {
+      fit = FutureBlendFit.fit(detector, val, config.layout(), config.evalBatch());
+    }
+    ModelArchive.writeManifest(archive, ModelArchive.readManifest(archive).withBlend(fit.blend()));
+    log.println(fit.describe());
+    log.println("future blend written into " + archive.resolve(ModelArchive.MANIFEST_FILE));
   }
 
   private EvalResult validate(Path archive, List<LabeledSequence> val) {

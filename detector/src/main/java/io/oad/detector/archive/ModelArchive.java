@@ -26,7 +26,8 @@ public final class ModelArchive {
     try {
       return JSON.readValue(file.toFile(), ModelManifest.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      throw new UncheckedIOException("cannot read " + file + ": " + why.getMessage(), e);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.oad.detector.archive;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.oad.detector.FeatureSpec;
+import io.oad.detector.FutureBlend;
 import io.oad.detector.OadtrConfig;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +17,8 @@ import java.util.Objects;
  * @param classNames class names, index 0 = background
  * @param feature the expected input features
  * @param weights weights file name inside the archive (official-name float32 npz)
+ * @param futureBlend the anticipation blend weight per future offset ({@link FutureBlend}); null
+ *     (absent from the file) when the model has none
  */
 public record ModelManifest(
     int format,
@@ -22,13 +26,42 @@ public record ModelManifest(
     OadtrConfig config,
     List<String> classNames,
     FeatureSpec feature,
-    String weights) {
+    String weights,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> futureBlend) {
 
   /** Current archive format. */
   public static final int FORMAT = 1;
 
+  /** The future blend ({@link FutureBlend#none} when absent). */
+  public FutureBlend blend() {
+    return FutureBlend.of(futureBlend);
+  }
+
+  /** This manifest with {@code blend} in place of its future blend. */
+  public ModelManifest withBlend(FutureBlend blend) {
+    return new ModelManifest(
+        format,
+        modelId,
+        config,
+        classNames,
+        feature,
+        weights,
+        blend.isNone() ? null : blend.weights());
+  }
+
   /** Default weights file name. */
   public static final String WEIGHTS_FILE = "weights.npz";
+
+  /** A manifest without a future blend. */
+  public ModelManifest(
+      int format,
+      String modelId,
+      OadtrConfig config,
+      List<String> classNames,
+      FeatureSpec feature,
+      String weights) {
+    this(format, modelId, config, classNames, feature, weights, null);
+  }
 
   /** Validates the manifest. */
   public ModelManifest {
@@ -56,5 +89,8 @@ public record ModelManifest(
     if (weights == null || weights.isBlank() || weights.contains("/") || weights.contains("\\")) {
       throw new IllegalArgumentException("weights must be a plain file name, got " + weights);
     }
+    FutureBlend blend = FutureBlend.of(futureBlend);
+    blend.checkSteps(config.futureSteps());
+    futureBlend = blend.isNone() ? null : blend.weights();
   }
 }

@@ -2,6 +2,8 @@ package io.oad.training.cv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oad.datasets.ClassLayout;
 import io.oad.datasets.LabeledSequence;
 import io.oad.datasets.compose.ClipCatalog;
@@ -10,6 +12,8 @@ import io.oad.extractor.TwoStreamBackbone;
 import io.oad.training.ClipTraining;
 import io.oad.training.EpochStats;
 import io.oad.training.Evaluation;
+import io.oad.training.Evaluator;
+import io.oad.training.FutureBlendFit;
 import io.oad.training.TrainConfig;
 import io.oad.training.TrainResult;
 import io.oad.training.Trainer;
@@ -227,7 +231,8 @@ public final class CrossValidation {
       Path backboneDir,
       Path detectorDir,
       Path fold,
-      PrintStream log) {
+      PrintStream log)
+      throws IOException {
     CvSettings.Recipe r = settings.recipe();
     Path evalDir = fold.resolve("eval");
     try (Detector detector = Detector.load(detectorDir)) {
@@ -248,6 +253,18 @@ public final class CrossValidation {
                 + detectorDir.resolve(DONE)
                 + " to retrain it");
       }
+      ClassLayout layout = ClassLayout.of(detector.config().numClasses(), 0);
+      FutureBlendFit fit = null;
+      if (detector.futureBlend().isNone()) {
+        String val = settings.validationOf(test);
+        log.println("[cv]   detector has no future blend: fitting it on validation subject " + val);
+        List<LabeledSequence> valData =
+            ClipTraining.validation(
+                catalog, List.of(val), r.detectorSeed(), evalDir, backbone, log);
+        fit = FutureBlendFit.fit(detector, valData, layout, Evaluator.DEFAULT_BATCH);
+        detector.setFutureBlend(fit.blend());
+        log.println("[cv]   " + fit.describe());
+      }
       List<LabeledSequence> data =
           WeizmannData.embed(
               WeizmannData.compose(
@@ -258,15 +275,31 @@ public final class CrossValidation {
                   evalDir.resolve("streams")),
               backbone,
               log);
-      Evaluation e =
-          Evaluation.of(
-              detector,
-              data,
-              ClassLayout.of(detector.config().numClasses(), 0),
-              1.0 / WeizmannData.STEPS_PER_SECOND);
+      Evaluation e = Evaluation.of(detector, data, layout, 1.0 / WeizmannData.STEPS_PER_SECOND);
       e.write(evalDir, detector.classNames());
+      recordBlend(evalDir.resolve("report.json"), detector, fit);
       e.print(log, detector);
     }
+  }
+
+  /**
+   * Adds the future blend the fold was evaluated with to its report: {@code futureBlend} (weights
+   * per offset, empty for none) and {@code futureBlendSource} ("archive" or "fitted on validation
+   * subject"), with the validation mAPs of a fit.
+   */
+  private static void recordBlend(Path report, Detector detector, FutureBlendFit fit)
+      throws IOException {
+    ObjectNode root = (ObjectNode) MAPPER.readTree(report.toFile());
+    ArrayNode weights = root.putArray("futureBlend");
+    detector.futureBlend().weights().forEach(weights::add);
+    root.put("futureBlendSource", fit == null ? "archive" : "fitted on validation subject");
+    if (fit != null) {
+      ArrayNode raw = root.putArray("futureBlendValidationUnblendedMAP");
+      fit.unblendedMAP().forEach(raw::add);
+      ArrayNode blended = root.putArray("futureBlendValidationMAP");
+      fit.blendedMAP().forEach(blended::add);
+    }
+    MAPPER.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), root);
   }
 
   /** Refuses a reused backbone trained on other subjects than the fold's. */
