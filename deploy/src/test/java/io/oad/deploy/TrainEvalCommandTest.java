@@ -65,6 +65,57 @@ class TrainEvalCommandTest {
       assertEquals(new PooledPixelBackbone().id(), d.featureSpec().extractorId());
     }
 
+    // no validation data in that run, so no anticipation blend; --fit-blend-only fits one onto the
+    // archive from a validation subject and rewrites model.json only
+    try (Detector d = Detector.load(model)) {
+      assertTrue(d.futureBlend().isNone(), "trained without validation: no blend");
+    }
+    byte[] weights = Files.readAllBytes(model.resolve("weights.npz"));
+    assertEquals(
+        0,
+        OadCli.run(
+            "train",
+            "--fit-blend-only",
+            "--clips",
+            clips.toString(),
+            "--subjects",
+            "daria",
+            "--val-subjects",
+            "ira",
+            "--seed",
+            "3",
+            "--out",
+            model.toString(),
+            "--work",
+            tmp.resolve("work").toString()));
+    JsonNode manifest = new ObjectMapper().readTree(model.resolve("model.json").toFile());
+    JsonNode blend = manifest.get("futureBlend");
+    assertTrue(blend != null && blend.isArray(), manifest.toString());
+    try (Detector d = Detector.load(model)) {
+      assertEquals(d.config().futureSteps(), blend.size(), "one weight per future step");
+      for (int k = 0; k < blend.size(); k++) {
+        double a = blend.get(k).asDouble();
+        assertTrue(a >= 0 && a <= 1, "weight " + a);
+        assertEquals(
+            a, d.futureBlend().weight(k + 1), 1e-12, "the loaded detector serves the fitted blend");
+      }
+    }
+    assertTrue(
+        java.util.Arrays.equals(weights, Files.readAllBytes(model.resolve("weights.npz"))),
+        "fitting the blend leaves the weights alone");
+    assertEquals(
+        2,
+        OadCli.run(
+            "train",
+            "--fit-blend-only",
+            "--clips",
+            clips.toString(),
+            "--subjects",
+            "daria",
+            "--out",
+            model.toString()),
+        "--fit-blend-only without validation subjects is refused");
+
     Path report = tmp.resolve("report");
     assertEquals(
         0,
