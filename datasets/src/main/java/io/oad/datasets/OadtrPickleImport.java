@@ -295,13 +295,6 @@ public final class OadtrPickleImport {
                     shortest,
                     o.out().resolve("features").resolve(video + ".npy"),
                     where);
-            bytes +=
-                writeRows(
-                    annotations,
-                    anno,
-                    shortest,
-                    o.out().resolve("targets").resolve(video + ".npy"),
-                    ap + " video '" + video + "'");
           } else {
             for (int i = 0; i < parts.size(); i++) {
               bytes +=
@@ -312,14 +305,15 @@ public final class OadtrPickleImport {
                       o.out().resolve(o.folders().get(i)).resolve(video + ".npy"),
                       where);
             }
-            bytes +=
-                writeRows(
-                    annotations,
-                    anno,
-                    shortest,
-                    o.out().resolve("target_perframe").resolve(video + ".npy"),
-                    ap + " video '" + video + "'");
           }
+          String targets = o.layout() == Layout.NPY ? "targets" : "target_perframe";
+          bytes +=
+              writeRows(
+                  annotations,
+                  anno,
+                  shortest,
+                  o.out().resolve(targets).resolve(video + ".npy"),
+                  ap + " video '" + video + "'");
           String split = o.split();
           if (split == null) {
             split = o.dataInfo().splitOf(video).orElse(null);
