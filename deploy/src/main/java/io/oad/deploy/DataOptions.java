@@ -26,10 +26,19 @@ final class DataOptions {
 
     @Option(
         names = "--subjects",
-        required = true,
         paramLabel = "a,b",
-        description = "Subjects whose streams are composed.")
+        description =
+            "Subjects whose streams are composed (required except with eval --cv and train"
+                + " --fit-blend-only).")
     String subjects;
+
+    /** The subjects, or an error naming the option when they are needed and missing. */
+    String requireSubjects() {
+      if (subjects == null) {
+        throw new IllegalArgumentException("--clips needs --subjects");
+      }
+      return subjects;
+    }
   }
 
   /** Precomputed features in the layout OAD research uses. */

@@ -48,20 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = false, heading = "LSTR data root (data_info.json, feature folders):%n")
   DataOptions.Lstr lstr;
 
-  static final class Clips {
-    @Option(
-        names = "--clips",
-        required = true,
-        paramLabel = "DIR",
-        description = "Clips folder in the Weizmann layout (manifest.csv, videos/, backgrounds/).")
-    Path dir;
-
-    @Option(
-        names = "--subjects",
-        paramLabel = "a,b",
-        description = "Subjects whose streams are composed (not with --cv).")
-    String subjects;
-
+  static final class Clips extends DataOptions.Clips {
     @Option(
         names = "--streams-per-subject",
         description = "Streams per subject (default: 1; not with --cv).")

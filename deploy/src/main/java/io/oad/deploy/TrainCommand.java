@@ -178,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     List<LabeledSequence> val;
     if (clips != null) {
       ClipCatalog catalog = ClipCatalog.load(clips.dir);
-      List<String> trainSubjects = WeizmannData.subjects(clips.subjects);
+      List<String> trainSubjects = WeizmannData.subjects(clips.requireSubjects());
       List<String> valSubjects =
           clips.valSubjects == null ? List.of() : WeizmannData.subjects(clips.valSubjects);
       try (Backbone backbone = Backbones.of(backboneDir, Models.home())) {

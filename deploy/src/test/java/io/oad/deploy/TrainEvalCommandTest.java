@@ -78,8 +78,6 @@ class TrainEvalCommandTest {
             "--fit-blend-only",
             "--clips",
             clips.toString(),
-            "--subjects",
-            "daria",
             "--val-subjects",
             "ira",
             "--seed",
@@ -115,6 +113,10 @@ class TrainEvalCommandTest {
             "--out",
             model.toString()),
         "--fit-blend-only without validation subjects is refused");
+    assertEquals(
+        2,
+        OadCli.run("train", "--clips", clips.toString(), "--out", tmp.resolve("y").toString()),
+        "training from clips without --subjects is refused");
 
     Path report = tmp.resolve("report");
     assertEquals(
