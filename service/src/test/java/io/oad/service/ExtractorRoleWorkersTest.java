@@ -10,8 +10,10 @@ import io.oad.contract.FrameHeaders;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
 import io.oad.extractor.ExtractorMetrics;
+import io.oad.extractor.ExtractorService;
 import io.oad.extractor.FrameInput;
 import io.oad.extractor.PooledPixelBackbone;
+import io.oad.service.models.ModelUpdates;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.awt.Color;
@@ -59,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An {@link ExtractorRole} with two workers against the in-process broker: Kafka splits the frames
  * partitions between them, every valid frame gets exactly one embedding (exactly-once, one
- * transactional id per worker), and a worker that fails stops the role with its error.
+ * transactional id per worker), a new backbone reaches every worker, and a worker that fails stops
+ * the role with its error.
  */
 class ExtractorRoleWorkersTest {
   private static final int PARTITIONS = 4;
@@ -140,6 +143,25 @@ class ExtractorRoleWorkersTest {
               .filter(id -> id.startsWith("split-tx"))
               .collect(Collectors.toSet());
       assertEquals(Set.of("split-tx", "split-tx-w1"), transactionalIds);
+
+      // a new backbone version: one instance per worker, installed when every worker serves it
+      PooledPixelBackbone probe = new PooledPixelBackbone(PooledPixelBackbone.DEFAULT_DIMENSION, 7);
+      String nextId = probe.id();
+      probe.close();
+      List<Backbone> loaded = new ArrayList<>();
+      String installed =
+          ModelUpdates.install(
+              role,
+              () -> {
+                Backbone b = new PooledPixelBackbone(PooledPixelBackbone.DEFAULT_DIMENSION, 7);
+                loaded.add(b);
+                return b;
+              });
+      assertEquals(nextId, installed);
+      assertEquals(2, loaded.size(), "one new instance per worker");
+      for (ExtractorService worker : role.services()) {
+        assertEquals(nextId, worker.backboneId());
+      }
     }
   }
 
