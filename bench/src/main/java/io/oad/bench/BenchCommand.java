@@ -1,5 +1,6 @@
 package io.oad.bench;
 
+import io.oad.extractor.ExtractorConfig;
 import io.oad.topology.DetectBatching;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -244,6 +245,15 @@ public final class BenchCommand implements Callable<Integer> {
   int extractorBatch;
 
   @Option(
+      names = "--extractor-workers",
+      defaultValue = "1",
+      description =
+          "Extractor workers end to end (extract.workers): threads with their own consumer,"
+              + " producer and backbone; the frames topic gets max(4, N) partitions (default:"
+              + " ${DEFAULT-VALUE}).")
+  int extractorWorkers;
+
+  @Option(
       names = "--extractor-transactional",
       description =
           "Run the extractor exactly-once end to end (a transactional id, as oad extract"
@@ -383,12 +393,13 @@ public final class BenchCommand implements Callable<Integer> {
                         extractorWaitMs,
                         extractorBatch,
                         extractorTransactional,
-                        lingerMs),
+                        lingerMs,
+                        extractorWorkers),
                     new EndToEndBench.Sizing(headroom, sizingCameras)));
         EndToEndBench.Result r =
             bench.run(
                 clipFrames,
-                BenchModels.serviceBackbone(home),
+                () -> BenchModels.serviceBackbone(home),
                 dim -> BenchModels.shipped(home, model, dim),
                 console);
         report.endToEnd(r, console);
@@ -444,6 +455,13 @@ public final class BenchCommand implements Callable<Integer> {
     if (commitIntervalMs < 1 || extractorWaitMs < 1 || extractorBatch < 1) {
       throw new IllegalArgumentException(
           "--commit-interval-ms, --extractor-wait-ms and --extractor-batch must be >= 1");
+    }
+    if (extractorWorkers < 1 || extractorWorkers > ExtractorConfig.MAX_WORKERS) {
+      throw new IllegalArgumentException(
+          "--extractor-workers must be in 1.."
+              + ExtractorConfig.MAX_WORKERS
+              + ", got "
+              + extractorWorkers);
     }
     if (!(headroom > 0) || headroom > 1) {
       throw new IllegalArgumentException("--headroom must be in (0, 1], got " + headroom);
@@ -501,6 +519,7 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("extractorWaitMs", extractorWaitMs);
     s.put("extractorBatch", extractorBatch);
     s.put("extractorTransactional", extractorTransactional);
+    s.put("extractorWorkers", extractorWorkers);
     s.put("lingerMs", lingerMs);
     s.put("headroom", headroom);
     s.put("sizing", sizingCameras);

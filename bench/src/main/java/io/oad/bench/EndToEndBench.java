@@ -21,7 +21,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -129,15 +131,26 @@ final class EndToEndBench {
    *     {@code oad extract --transactional-id}); else at-least-once, the in-process default
    * @param lingerMs {@code linger.ms} of the extractor's and the topology's producers, or -1 for
    *     their defaults (extractor 5, Kafka Streams 100)
+   * @param extractorWorkers extractor workers in the process ({@code extract.workers}), each with
+   *     its own thread, consumer, producer and backbone; the frames topic gets at least as many
+   *     partitions
    */
   record Tuning(
       long commitIntervalMs,
       long extractorMaxWaitMs,
       int extractorMaxBatch,
       boolean extractorTransactional,
-      int lingerMs) {
+      int lingerMs,
+      int extractorWorkers) {
     /** Validates the settings. */
     Tuning {
+      if (extractorWorkers < 1 || extractorWorkers > ExtractorConfig.MAX_WORKERS) {
+        throw new IllegalArgumentException(
+            "extractor workers must be in 1.."
+                + ExtractorConfig.MAX_WORKERS
+                + ": "
+                + extractorWorkers);
+      }
       if (commitIntervalMs < 1 || extractorMaxWaitMs < 1 || extractorMaxBatch < 1) {
         throw new IllegalArgumentException(
             "need commit interval >= 1 ms, extractor wait >= 1 ms, extractor batch >= 1; got "
@@ -151,7 +164,7 @@ final class EndToEndBench {
 
     /** The in-process pipeline's defaults: commit every 100 ms, batches of 16 within 20 ms. */
     static Tuning defaults() {
-      return new Tuning(100, 20, 16, false, -1);
+      return new Tuning(100, 20, 16, false, -1, 1);
     }
   }
 
@@ -387,23 +400,29 @@ final class EndToEndBench {
    * Runs the benchmark.
    *
    * @param framesPerCamera the frames each camera loops (index = camera)
-   * @param backbone the extractor's backbone (owned from now on)
+   * @param backbones loads the extractor's backbone, once per extractor worker (each instance owned
+   *     from now on)
    * @param detector builds the detector for the backbone's embedding dimension (owned from now on)
    */
   Result run(
       List<List<JpegFrame>> framesPerCamera,
-      Backbone backbone,
+      Supplier<Backbone> backbones,
       IntFunction<Detector> detector,
       PrintStream progress)
       throws Exception {
     wipe(settings.dataDir());
+    Backbone backbone = backbones.get();
     String backboneId = backbone.id();
+    AtomicBoolean firstTaken = new AtomicBoolean();
+    Supplier<Backbone> perWorker =
+        () -> firstTaken.compareAndSet(false, true) ? backbone : backbones.get();
     // the machine's speed in the same units as the detector part: cost per camera can then be
     // compared across machines
     MatmulPeak.Result matmul = MatmulPeak.measure(1024, 3, 10);
     Tuning tuning = settings.tuning();
     try (EmbeddedKafka kafka = new EmbeddedKafka(settings.dataDir().resolve("kafka"), 0).start()) {
-      kafka.createTopics(4, Topics.all());
+      // every extractor worker gets a frames partition (a worker beyond the partitions idles)
+      kafka.createTopics(Math.max(4, tuning.extractorWorkers()), Topics.all());
       String bootstrap = kafka.bootstrapServers();
       long rssBefore = ProcessMemory.rssBytes();
       Detector model = detector.apply(backbone.dimension());
@@ -413,7 +432,7 @@ final class EndToEndBench {
               new Pipeline(
                   bootstrap,
                   settings.dataDir().resolve("streams"),
-                  backbone,
+                  perWorker,
                   model,
                   new PrometheusRegistry(),
                   extractor -> extractorTuning(extractor, tuning),
@@ -440,8 +459,8 @@ final class EndToEndBench {
         progress.printf(
             Locale.ROOT,
             "  %d cameras x %.1f fps for %d s, %.1f steps/s, batches of <= %d waiting <= %d ms"
-                + " (backbone %s, model %s); commit interval %d ms, extractor batches of <= %d"
-                + " within %d ms, %s%n",
+                + " (backbone %s, model %s); commit interval %d ms, %d extractor worker(s),"
+                + " batches of <= %d within %d ms, %s%n",
             settings.cameras(),
             settings.fps(),
             settings.seconds(),
@@ -451,6 +470,7 @@ final class EndToEndBench {
             backboneId,
             modelId,
             tuning.commitIntervalMs(),
+            tuning.extractorWorkers(),
             tuning.extractorMaxBatch(),
             tuning.extractorMaxWaitMs(),
             tuning.extractorTransactional() ? "exactly-once extractor" : "at-least-once extractor");
@@ -548,7 +568,9 @@ final class EndToEndBench {
   }
 
   private static ExtractorConfig.Builder extractorTuning(ExtractorConfig.Builder b, Tuning t) {
-    b.optMaxWait(Duration.ofMillis(t.extractorMaxWaitMs())).optMaxBatchSize(t.extractorMaxBatch());
+    b.optMaxWait(Duration.ofMillis(t.extractorMaxWaitMs()))
+        .optMaxBatchSize(t.extractorMaxBatch())
+        .optWorkers(t.extractorWorkers());
     if (t.extractorTransactional()) {
       b.optTransactionalId("oad-bench-extractor");
     }

@@ -1,5 +1,6 @@
 package io.oad.bench;
 
+import io.oad.service.ExtractorRole;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -9,12 +10,12 @@ import java.util.Map;
 
 /**
  * Where the CPU of the end-to-end run goes: CPU time of this JVM's threads between two samples,
- * summed by component (the extractor thread, the topology's stream threads, the broker, the Kafka
- * clients, the simulated cameras and the prediction reader). Threads that end between the samples
- * are not counted.
+ * summed by component (the extractor worker threads, the topology's stream threads, the broker, the
+ * Kafka clients, the simulated cameras and the prediction reader). Threads that end between the
+ * samples are not counted.
  */
 final class ThreadCpu {
-  /** Components, in report order. */
+  /** Components, in report order; the extractor sums all its workers' threads. */
   static final String EXTRACTOR = "extractor";
 
   static final String DETECTOR = "detector stream threads";
@@ -54,7 +55,8 @@ final class ThreadCpu {
   }
 
   static String component(String thread) {
-    if (thread.equals("oad-extractor")) {
+    if (thread.equals(ExtractorRole.THREAD_PREFIX)
+        || thread.startsWith(ExtractorRole.THREAD_PREFIX + "-")) {
       return EXTRACTOR;
     }
     if (thread.contains("StreamThread")) {

@@ -58,6 +58,8 @@ class BenchCommandTest {
                 "--commit-interval-ms",
                 "50",
                 "--extractor-transactional",
+                "--extractor-workers",
+                "2",
                 "--sizing",
                 "10,1000",
                 "--clips",
@@ -132,6 +134,7 @@ class BenchCommandTest {
     // the settings reached the pipeline
     assertEquals(50, e2e.path("tuning").path("commitIntervalMs").asInt());
     assertTrue(e2e.path("tuning").path("extractorTransactional").asBoolean());
+    assertEquals(2, e2e.path("tuning").path("extractorWorkers").asInt());
     // where the time goes: each stage comes no earlier than the one before it, at the median
     JsonNode stages = e2e.path("stagesMs");
     double frame = stages.path("frameOnBroker").path("p50").asDouble();

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +49,18 @@ final class ExtractCommand implements Callable<Integer> {
       defaultValue = "16",
       description = "Largest batch across cameras (default: ${DEFAULT-VALUE}).")
   int batch;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "1",
+      description =
+          "Extractor workers in this process (1.."
+              + ExtractorConfig.MAX_WORKERS
+              + "), each on its own thread with its own consumer (one group: Kafka splits the"
+              + " partitions, so workers beyond the oad.frames partition count idle), producer"
+              + " (worker i > 0 uses transactional id ID-w<i>) and backbone (default:"
+              + " ${DEFAULT-VALUE}; extract.workers).")
+  int workers;
 
   @Option(
       names = "--max-wait-ms",
@@ -118,6 +131,7 @@ final class ExtractCommand implements Callable<Integer> {
             .setBootstrapServers(kafka.bootstrap(configOptions, oad))
             .optGroupId(configOptions.pick("--group", group, oad.extractGroupId()))
             .optMaxBatchSize(batch)
+            .optWorkers(configOptions.pick("--workers", workers, oad.extractWorkers()))
             .optMaxWait(Duration.ofMillis(maxWaitMs))
             .optMaxLag(
                 Duration.ofMillis(
@@ -142,21 +156,23 @@ final class ExtractCommand implements Callable<Integer> {
                 modelMetrics,
                 Duration.ofMillis(modelPollMs));
     Path initial = watcher == null ? null : watcher.latest().orElse(null);
-    Backbone backbone =
-        initial != null
-            ? TwoStreamBackbone.load(initial)
-            : Backbones.defaultBackbone(Models.home());
-    modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, backbone.id());
+    // one backbone instance per worker: backbones keep per-camera state and predictors
+    Supplier<Backbone> backbones =
+        () ->
+            initial != null
+                ? TwoStreamBackbone.load(initial)
+                : Backbones.defaultBackbone(Models.home());
     try (MetricsServer server =
             MetricsServer.start(registry, http.bindAddress(configOptions, oad), port, polls);
         ModelWatcher closesWatcher = watcher;
-        ExtractorRole role = ExtractorRole.start(config, backbone, registry, polls)) {
+        ExtractorRole role = ExtractorRole.start(config, backbones, registry, polls)) {
+      modelMetrics.serving(ModelMetrics.ROLE_EXTRACTOR, role.backboneId());
       if (watcher != null) {
-        watcher.start(ModelUpdates.backbone(role.service()));
+        watcher.start(ModelUpdates.backbone(role));
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(role.service()::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(role::close));
       role.join();
-      Optional<Throwable> failure = role.service().failure();
+      Optional<Throwable> failure = role.failure();
       if (failure.isPresent()) {
         // a worker that cannot go on must not look like a clean stop to a supervisor
         System.err.println("oad extract: the extractor stopped on an error: " + failure.get());

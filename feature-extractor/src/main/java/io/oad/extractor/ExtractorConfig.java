@@ -53,6 +53,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     cost the heap of a 4K image
  * @param maxBatchPixels most decoded pixels held for one batch; a batch stops taking frames before
  *     it would exceed this (the rest waits for the next batch), at least {@code maxDecodedPixels}
+ * @param workers how many extractor workers one process runs ({@code extract.workers}, 1 to {@value
+ *     #MAX_WORKERS}): each has its own consumer (same group, so Kafka splits the frames partitions
+ *     among them), producer and backbone, and worker {@code i > 0} uses the transactional id {@code
+ *     <id>-w<i>} ({@link #forWorker}); workers beyond the partition count idle
  * @param extraProperties further Kafka client properties
  */
 public record ExtractorConfig(
@@ -71,6 +75,7 @@ public record ExtractorConfig(
     long maxFramePixels,
     long maxDecodedPixels,
     long maxBatchPixels,
+    int workers,
     Map<String, Object> extraProperties) {
   /** Default consumer group id. */
   public static final String DEFAULT_GROUP_ID = "oad-extractor";
@@ -121,6 +126,15 @@ public record ExtractorConfig(
 
   /** Largest accepted {@link #maxBatchPixels()}. */
   public static final long MAX_BATCH_PIXELS_LIMIT = 256L * 1024 * 1024;
+
+  /** Default {@link #workers()}: one worker, one thread. */
+  public static final int DEFAULT_WORKERS = 1;
+
+  /** Largest accepted {@link #workers()}. */
+  public static final int MAX_WORKERS = 64;
+
+  /** The configuration key of {@link #workers()} (named in its error message). */
+  public static final String WORKERS_KEY = "extract.workers";
 
   /** Kafka's default {@code max.request.size}. */
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
@@ -187,6 +201,10 @@ public record ExtractorConfig(
               + ": "
               + maxBatchPixels);
     }
+    if (workers < 1 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException(
+          WORKERS_KEY + " (workers) must be in 1.." + MAX_WORKERS + ": " + workers);
+    }
     extraProperties =
         Map.copyOf(Objects.requireNonNull(extraProperties, "extraProperties must not be null"));
   }
@@ -199,6 +217,40 @@ public record ExtractorConfig(
   /** Whether the drop policy is on ({@link #maxLag()} is positive). */
   public boolean dropsLaggingFrames() {
     return !maxLag.isZero();
+  }
+
+  /**
+   * The settings of worker {@code worker} (0-based) of a process running {@link #workers()}
+   * workers: the same, except that worker {@code i > 0} of a transactional configuration uses the
+   * transactional id {@code <transactionalId>-w<i>} (worker 0 keeps it unchanged, so one worker is
+   * exactly the single-worker set-up). Each worker is its own transactional producer; two processes
+   * configured with the same id still fence each other, worker by worker.
+   */
+  public ExtractorConfig forWorker(int worker) {
+    if (worker < 0 || worker >= workers) {
+      throw new IllegalArgumentException("worker must be in 0.." + (workers - 1) + ": " + worker);
+    }
+    if (worker == 0 || !transactional()) {
+      return this;
+    }
+    return new ExtractorConfig(
+        bootstrapServers,
+        groupId,
+        maxBatchSize,
+        maxWait,
+        pollTimeout,
+        framesTopic,
+        embeddingsTopic,
+        deadLetterTopic,
+        transactionalId + "-w" + worker,
+        maxLag,
+        lagSampleEvery,
+        maxCaptureAhead,
+        maxFramePixels,
+        maxDecodedPixels,
+        maxBatchPixels,
+        workers,
+        extraProperties);
   }
 
   /** Whether the service runs exactly-once with Kafka transactions. */
@@ -303,6 +355,7 @@ public record ExtractorConfig(
     private long maxFramePixels = DEFAULT_MAX_FRAME_PIXELS;
     private long maxDecodedPixels = DEFAULT_MAX_DECODED_PIXELS;
     private long maxBatchPixels = DEFAULT_MAX_BATCH_PIXELS;
+    private int workers = DEFAULT_WORKERS;
     private final Map<String, Object> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -395,6 +448,15 @@ public record ExtractorConfig(
       return this;
     }
 
+    /**
+     * Workers of one process ({@code extract.workers}, default 1), each with its own consumer,
+     * producer and backbone.
+     */
+    public Builder optWorkers(int workers) {
+      this.workers = workers;
+      return this;
+    }
+
     /** Adds one Kafka client property (see the class comment for prefixes). */
     public Builder optProperty(String key, Object value) {
       extraProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
@@ -427,6 +489,7 @@ public record ExtractorConfig(
           maxFramePixels,
           maxDecodedPixels,
           maxBatchPixels,
+          workers,
           extraProperties);
     }
   }

@@ -8,7 +8,10 @@ import java.util.Set;
 
 /**
  * Prometheus metrics of the feature extractor. Metrics work as soon as the object exists; {@link
- * #register(PrometheusRegistry)} exposes them. One instance per process (or per registry).
+ * #register(PrometheusRegistry)} exposes them. One instance per process (or per registry), shared
+ * by all the extractor workers of that process: every method is thread-safe (the Prometheus metrics
+ * are, and the bounded set of camera labels is guarded by its own lock), so the counters are the
+ * process's totals.
  */
 public final class ExtractorMetrics {
   /** Frame records taken from the frames topic, good or bad. */
@@ -61,6 +64,8 @@ public final class ExtractorMetrics {
   private final Histogram batchSize;
   private final Counter framesDropped;
   private final Histogram frameLag;
+
+  /** Camera label values handed out so far; guarded by itself (workers share this object). */
   private final Set<String> cameras = new HashSet<>();
 
   /** Creates the metrics, not yet registered anywhere. */

@@ -72,6 +72,20 @@ class ExtractorConfigTest {
   }
 
   @Test
+  void shouldBoundWorkersAndGiveEachTransactionalWorkerItsOwnId() {
+    assertEquals(1, builder().build().workers());
+    assertMessage("extract.workers", builder().optWorkers(0));
+    assertMessage("extract.workers", builder().optWorkers(ExtractorConfig.MAX_WORKERS + 1));
+    ExtractorConfig config = builder().optWorkers(3).optTransactionalId("pod-0").build();
+    assertEquals("pod-0", config.forWorker(0).producerProperties().get("transactional.id"));
+    assertEquals("pod-0-w2", config.forWorker(2).producerProperties().get("transactional.id"));
+    assertEquals("oad-extractor", config.forWorker(2).groupId(), "one group: Kafka splits");
+    assertThrows(IllegalArgumentException.class, () -> config.forWorker(3));
+    ExtractorConfig plain = builder().optWorkers(2).build();
+    assertFalse(plain.forWorker(1).transactional());
+  }
+
+  @Test
   void shouldBoundCaptureTimesPixelsAndDeadLettersByDefault() {
     ExtractorConfig config = builder().build();
     assertEquals(Duration.ofMinutes(1), config.maxCaptureAhead());

@@ -3,13 +3,15 @@ package io.oad.service;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
-import io.oad.extractor.ExtractorService;
 import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.SwappableStepModel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -67,7 +69,10 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * As above, with settings of the topology on top of the in-process defaults (commit interval 100
-   * ms; e.g. the step rate or the batching, as the benchmark sets them).
+   * ms; e.g. the step rate or the batching, as the benchmark sets them). The extractor runs one
+   * worker: {@code extractorSettings} must not ask for more ({@link
+   * ExtractorConfig.Builder#optWorkers}), as each worker needs its own backbone (use the
+   * constructor taking a supplier of backbones).
    */
   public Pipeline(
       String bootstrap,
@@ -77,19 +82,43 @@ public final class Pipeline implements AutoCloseable {
       PrometheusRegistry registry,
       UnaryOperator<ExtractorConfig.Builder> extractorSettings,
       UnaryOperator<DetectConfig.Builder> topologySettings) {
-    if (model.config().featureDim() != backbone.dimension()) {
-      throw new IllegalArgumentException(
-          "model "
-              + model.modelId()
-              + " takes "
-              + model.config().featureDim()
-              + "-d embeddings but the backbone "
-              + backbone.id()
-              + " makes "
-              + backbone.dimension()
-              + "-d ones");
+    this(bootstrap, stateDir, once(backbone), model, registry, extractorSettings, topologySettings);
+  }
+
+  /**
+   * As above, with a backbone per extractor worker: {@code backbones} is called once per worker
+   * ({@link ExtractorConfig#workers()}, set through {@code extractorSettings}), each call loading a
+   * new instance of the same backbone. Workers beyond the frames topic's partition count idle.
+   */
+  public Pipeline(
+      String bootstrap,
+      Path stateDir,
+      Supplier<? extends Backbone> backbones,
+      Detector model,
+      PrometheusRegistry registry,
+      UnaryOperator<ExtractorConfig.Builder> extractorSettings,
+      UnaryOperator<DetectConfig.Builder> topologySettings) {
+    ExtractorConfig extractorConfig =
+        extractorSettings.apply(ExtractorConfig.builder().setBootstrapServers(bootstrap)).build();
+    Backbone backbone = backbones.get();
+    try {
+      if (model.config().featureDim() != backbone.dimension()) {
+        throw new IllegalArgumentException(
+            "model "
+                + model.modelId()
+                + " takes "
+                + model.config().featureDim()
+                + "-d embeddings but the backbone "
+                + backbone.id()
+                + " makes "
+                + backbone.dimension()
+                + "-d ones");
+      }
+      Models.checkExtractor(model, backbone.id());
+    } catch (RuntimeException e) {
+      backbone.close();
+      throw e;
     }
-    Models.checkExtractor(model, backbone.id());
     this.model = model;
     DetectConfig config =
         topologySettings
@@ -99,15 +128,33 @@ public final class Pipeline implements AutoCloseable {
                     .stateDir(stateDir)
                     .commitIntervalMs(100))
             .build();
+    AtomicBoolean firstTaken = new AtomicBoolean();
     this.extractor =
         ExtractorRole.start(
-            extractorSettings
-                .apply(ExtractorConfig.builder().setBootstrapServers(bootstrap))
-                .build(),
-            backbone,
+            extractorConfig,
+            () -> firstTaken.compareAndSet(false, true) ? backbone : backbones.get(),
             registry,
             null);
-    this.detector = new DetectorRole(config, model, registry).start();
+    try {
+      this.detector = new DetectorRole(config, model, registry).start();
+    } catch (RuntimeException e) {
+      extractor.close();
+      throw e;
+    }
+  }
+
+  /** A supplier of {@code backbone} once; a second call (a second worker) is refused. */
+  private static Supplier<Backbone> once(Backbone backbone) {
+    Objects.requireNonNull(backbone, "backbone");
+    AtomicBoolean given = new AtomicBoolean();
+    return () -> {
+      if (given.compareAndSet(false, true)) {
+        return backbone;
+      }
+      throw new IllegalArgumentException(
+          ExtractorConfig.WORKERS_KEY
+              + " > 1 needs one backbone per worker: give the pipeline a supplier of backbones");
+    };
   }
 
   /** The topology's metrics (registered in the pipeline's registry). */
@@ -130,9 +177,11 @@ public final class Pipeline implements AutoCloseable {
     return detector.models();
   }
 
-  /** The extractor, whose backbone {@link ExtractorService#swapBackbone} replaces while running. */
-  public ExtractorService extractor() {
-    return extractor.service();
+  /**
+   * The extractor role, whose backbone {@link ExtractorRole#swapBackbone} replaces while running.
+   */
+  public ExtractorRole extractor() {
+    return extractor;
   }
 
   @Override

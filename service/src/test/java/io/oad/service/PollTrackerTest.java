@@ -47,6 +47,28 @@ class PollTrackerTest {
   }
 
   @Test
+  void shouldWaitForEveryWorkersPollsButNeedOnlyOneAssignment() {
+    MockConsumer<String, byte[]> busy = new MockConsumer<>("earliest");
+    MockConsumer<String, byte[]> idle = new MockConsumer<>("earliest");
+    Consumer<String, byte[]> first = tracker.track(busy);
+    Consumer<String, byte[]> second = tracker.track(idle);
+    first.subscribe(List.of("oad.frames"));
+    second.subscribe(List.of("oad.frames"));
+    TopicPartition tp = new TopicPartition("oad.frames", 0);
+    busy.rebalance(List.of(tp));
+    busy.updateBeginningOffsets(Map.of(tp, 0L));
+    first.poll(Duration.ZERO);
+    assertFalse(tracker.ready(), "the second worker has not polled yet");
+    second.poll(Duration.ZERO);
+    assertTrue(tracker.ready(), "a worker beyond the partitions idles without an assignment");
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    second.poll(Duration.ZERO);
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    second.poll(Duration.ZERO);
+    assertFalse(tracker.ready(), "the first worker stopped polling 40 s ago");
+  }
+
+  @Test
   void shouldPassPollExceptionsThroughAndNotCountThem() {
     MockConsumer<String, byte[]> mock = new MockConsumer<>("earliest");
     Consumer<String, byte[]> consumer = tracker.track(mock);

@@ -77,6 +77,14 @@ public final class OadConfig extends AbstractConfig {
       "Exactly-once extractor: the transactional id of this instance (unique per instance, stable"
           + " across its restarts, e.g. the pod name); unset = at-least-once.";
 
+  public static final String EXTRACT_WORKERS_CONFIG = io.oad.extractor.ExtractorConfig.WORKERS_KEY;
+  private static final String EXTRACT_WORKERS_DOC =
+      "Extractor workers in one process (1.."
+          + io.oad.extractor.ExtractorConfig.MAX_WORKERS
+          + "), each with its own consumer of the one group, producer (worker i > 0 uses the"
+          + " transactional id <id>-w<i>) and backbone; workers beyond the frames partitions idle;"
+          + " unset = the extract command's default (1).";
+
   public static final String EXTRACT_MAX_CAPTURE_AHEAD_MS_CONFIG = "extract.max.capture.ahead.ms";
   private static final String EXTRACT_MAX_CAPTURE_AHEAD_MS_DOC =
       "Frames whose capture time is further ahead of this host's clock are dead-lettered"
@@ -226,6 +234,20 @@ public final class OadConfig extends AbstractConfig {
               null,
               Importance.MEDIUM,
               EXTRACT_TRANSACTIONAL_ID_DOC)
+          .define(
+              EXTRACT_WORKERS_CONFIG,
+              Type.INT,
+              null,
+              ConfigDef.LambdaValidator.with(
+                  (name, value) -> {
+                    if (value != null) {
+                      Range.between(1, io.oad.extractor.ExtractorConfig.MAX_WORKERS)
+                          .ensureValid(name, value);
+                    }
+                  },
+                  () -> "[1,...," + io.oad.extractor.ExtractorConfig.MAX_WORKERS + "] or unset"),
+              Importance.MEDIUM,
+              EXTRACT_WORKERS_DOC)
           .define(
               EXTRACT_MAX_CAPTURE_AHEAD_MS_CONFIG,
               Type.LONG,
@@ -460,6 +482,11 @@ public final class OadConfig extends AbstractConfig {
   /** The extractor's sample-down factor, or {@code null} for the command's default. */
   public Integer extractLagSampleEvery() {
     return getInt(EXTRACT_LAG_SAMPLE_EVERY_CONFIG);
+  }
+
+  /** The extractor's worker count, or {@code null} for the command's default. */
+  public Integer extractWorkers() {
+    return getInt(EXTRACT_WORKERS_CONFIG);
   }
 
   /** The extractor's transactional id, or {@code null} (at-least-once). */

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** The extractor's drop-policy keys of the configuration. */
+/** The extractor's drop-policy and worker keys of the configuration. */
 class ExtractLagConfigTest {
   @Test
   void shouldReadTheDropPolicyFromTheEnvironment() {
@@ -26,6 +26,18 @@ class ExtractLagConfigTest {
     OadConfig config = OadConfig.of(Map.of(), null, Map.of());
     assertNull(config.extractMaxLagMs());
     assertNull(config.extractLagSampleEvery());
+  }
+
+  @Test
+  void shouldReadAndBoundTheWorkerCount() {
+    assertNull(OadConfig.of(Map.of(), null, Map.of()).extractWorkers());
+    assertEquals(
+        4, OadConfig.of(Map.of(), null, Map.of("OAD_EXTRACT_WORKERS", "4")).extractWorkers());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> OadConfig.of(Map.of("extract.workers", "65"), "f", Map.of()));
+    assertTrue(e.getMessage().contains("extract.workers"), e.getMessage());
   }
 
   @Test

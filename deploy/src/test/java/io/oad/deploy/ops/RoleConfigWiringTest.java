@@ -42,6 +42,29 @@ class RoleConfigWiringTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"--workers=0", "--workers=65", "env"})
+  void shouldRefuseAnOutOfRangeWorkerCountNamingTheKey(String given) throws Exception {
+    Path file = dir.resolve("oad.properties");
+    Files.writeString(file, given.equals("env") ? "extract.workers=0\n" : "");
+    String[] args =
+        given.equals("env")
+            ? new String[] {"extract", "--config", file.toString(), "--metrics-port", "-1"}
+            : new String[] {"extract", "--config", file.toString(), "--metrics-port", "-1", given};
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = OadCli.run(args);
+    } finally {
+      System.setErr(saved);
+    }
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, code, message);
+    assertTrue(message.contains("extract.workers"), message);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"demo", "extract", "detect", "ingest", "alert"})
   void shouldBindTheHttpEndpointsToLoopbackUnlessToldOtherwise(String role) {
     picocli.CommandLine cli = new picocli.CommandLine(OadCli.class).getSubcommands().get(role);

@@ -1,8 +1,8 @@
 package io.oad.service.models;
 
 import io.oad.extractor.Backbone;
-import io.oad.extractor.ExtractorService;
 import io.oad.extractor.TwoStreamBackbone;
+import io.oad.service.ExtractorRole;
 import io.oad.topology.SwappableStepModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class ModelRollout implements AutoCloseable {
   }
 
   /** Notes the serving versions and starts watching for new ones. */
-  public void start(SwappableStepModel detector, ExtractorService extractor) {
+  public void start(SwappableStepModel detector, ExtractorRole extractor) {
     metrics.serving(ModelMetrics.ROLE_DETECTOR, detector.modelId());
     metrics.serving(ModelMetrics.ROLE_EXTRACTOR, extractor.backboneId());
     // a detector trained for another backbone is refused while the current one serves

@@ -7,9 +7,11 @@ import io.oad.extractor.ExtractorService;
 import io.oad.extractor.FrameInput;
 import io.oad.extractor.TwoStreamBackbone;
 import io.oad.service.DetectorStepModel;
+import io.oad.service.ExtractorRole;
 import io.oad.topology.SwappableStepModel;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
  * The two kinds of model update the service takes while it runs: a detector archive for the
  * topology's {@link SwappableStepModel} and a backbone for the {@link ExtractorService}. Each
  * installer loads the version, checks it and switches it in, or throws saying why not (the serving
- * version stays).
+ * version stays). An {@link ExtractorRole} with several workers gets one backbone instance per
+ * worker, all switched in before the install returns.
  */
 public final class ModelUpdates {
   /** Marker file of a detector archive folder. */
@@ -117,6 +120,37 @@ public final class ModelUpdates {
     return folder -> install(service, TwoStreamBackbone.load(folder));
   }
 
+  /**
+   * Installs backbone folders into every worker of {@code role}: loads the folder once per worker
+   * (each worker needs its own instance), checks each as {@link #backbone(ExtractorService)} does,
+   * and hands them over; returns once every worker serves the new backbone.
+   */
+  public static ModelWatcher.Installer backbone(ExtractorRole role) {
+    return folder -> install(role, () -> TwoStreamBackbone.load(folder));
+  }
+
+  /**
+   * Loads one backbone per worker of {@code role} with {@code loader}, checks each and hands them
+   * over; closes them all if any is refused.
+   */
+  public static String install(ExtractorRole role, Supplier<? extends Backbone> loader)
+      throws Exception {
+    List<Backbone> next = new ArrayList<>();
+    CompletableFuture<String> done;
+    try {
+      for (int i = 0; i < role.workers(); i++) {
+        Backbone backbone = loader.get();
+        next.add(backbone);
+        smokeTest(backbone);
+      }
+      done = role.swapBackbone(next);
+    } catch (RuntimeException e) {
+      next.forEach(ModelUpdates::closeQuietly);
+      throw e;
+    }
+    return await(done, next.get(0).id());
+  }
+
   /** Checks {@code next} and hands it to {@code service}; closes it if refused. */
   public static String install(ExtractorService service, Backbone next) throws Exception {
     CompletableFuture<String> done;
@@ -127,11 +161,23 @@ public final class ModelUpdates {
       next.close();
       throw e;
     }
+    return await(done, next.id());
+  }
+
+  private static String await(CompletableFuture<String> done, String id) throws Exception {
     try {
       return done.get(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "backbone " + next.id() + " was not put in service: " + e.getCause().getMessage(), e);
+          "backbone " + id + " was not put in service: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(Backbone backbone) {
+    try {
+      backbone.close();
+    } catch (RuntimeException e) {
+      // refused anyway: the install's own error is the one to report
     }
   }
 
