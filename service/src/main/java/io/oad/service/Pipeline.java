@@ -102,7 +102,14 @@ public final class Pipeline implements AutoCloseable {
     this.extractor =
         ExtractorRole.start(
             extractorSettings
-                .apply(ExtractorConfig.builder().setBootstrapServers(bootstrap))
+                .apply(
+                    ExtractorConfig.builder()
+                        .setBootstrapServers(bootstrap)
+                        // the extractor skips the frames the topology would drop as extra_frame
+                        .optStepsPerSecond(
+                            config.timing().emitOnFirstFrame()
+                                ? config.timing().stepsPerSecond()
+                                : 0))
                 .build(),
             backbone,
             registry,
