@@ -96,6 +96,16 @@ final class ExtractCommand implements Callable<Integer> {
   int lagSampleEvery;
 
   @Option(
+      names = "--steps-per-second",
+      defaultValue = "0",
+      description =
+          "The detector's step rate (detect.steps.per.second): a frame that lands in a step an"
+              + " earlier frame of its camera already formed is decoded but not embedded"
+              + " (oad_extractor_frames_skipped_total); the detector would drop it as extra_frame."
+              + " Must equal the detector's rate; 0 = embed every frame (default: ${DEFAULT-VALUE}).")
+  double stepsPerSecond;
+
+  @Option(
       names = "--backbone-dir",
       paramLabel = "DIR",
       description =
@@ -139,6 +149,9 @@ final class ExtractCommand implements Callable<Integer> {
             .optLagSampleEvery(
                 configOptions.pick(
                     "--lag-sample-every", lagSampleEvery, oad.extractLagSampleEvery()))
+            .optStepsPerSecond(
+                configOptions.pick(
+                    "--steps-per-second", stepsPerSecond, oad.extractStepsPerSecond()))
             .optTransactionalId(
                 configOptions.pick(
                     "--transactional-id", transactionalId, oad.extractTransactionalId()))

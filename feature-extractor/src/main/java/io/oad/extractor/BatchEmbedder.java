@@ -6,12 +6,14 @@ import io.oad.contract.ContractException;
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
 import io.oad.contract.FrameHeaders;
+import io.oad.contract.StepGrid;
 import io.oad.extractor.BadFrameException.Reason;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * sequence numbers are consecutive), across batches. A frame without a sequence header is numbered
  * by its offset and paired with its camera's previous record on the partition, when this embedder
  * has seen every record of the partition since that one (no rewind, skip or dropped frame between).
+ *
+ * <p>With a step rate ({@link ExtractorConfig#stepsPerSecond()}), a frame is decoded (it is its
+ * camera's previous frame for the next one's motion plane) but not embedded when an earlier frame
+ * of its camera formed its grid step ({@link StepGrid}): the same step, a later offset on the same
+ * partition, a higher sequence number and a capture time no earlier than that frame's. Such a frame
+ * is the detector's {@code extra_frame}, which it drops unused. Anything else (a restart at
+ * sequence 0, a re-read after a rewind, a duplicate, a frame out of order) is embedded as before,
+ * and a frame skipped in a batch whose forming frame then fails to embed is embedded after all.
  */
 final class BatchEmbedder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchEmbedder.class);
@@ -48,6 +58,32 @@ final class BatchEmbedder implements AutoCloseable {
   private final PreviousFrames previousFrames;
   // per partition: first and last offset of the run of consecutive records seen
   private final Map<TopicPartition, long[]> runs = new HashMap<>();
+  private final double stepsPerSecond;
+  // per camera: the frame that formed its latest step (least recently used forgotten first)
+  private final Map<String, Formed> formed =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Formed> eldest) {
+          return size() > MAX_FORMED_CAMERAS;
+        }
+      };
+
+  /**
+   * Cameras whose latest formed step is remembered; a forgotten camera's next frame is embedded.
+   */
+  static final int MAX_FORMED_CAMERAS = 100_000;
+
+  /** The frame that formed a camera's step. */
+  private record Formed(int partition, long offset, long sequence, long captureMs, long step) {
+    /** Whether a frame with these values lands in this step after it (see the class comment). */
+    boolean covers(int partition, long offset, long sequence, long captureMs, long step) {
+      return step == this.step
+          && partition == this.partition
+          && offset > this.offset
+          && sequence > this.sequence
+          && captureMs >= this.captureMs;
+    }
+  }
 
   /** With the default bounds of {@link ExtractorConfig} and the system clock. */
   BatchEmbedder(
@@ -63,6 +99,7 @@ final class BatchEmbedder implements AutoCloseable {
             ExtractorConfig.DEFAULT_MAX_FRAME_PIXELS,
             ExtractorConfig.DEFAULT_MAX_DECODED_PIXELS,
             backbone.inputSize()),
+        0,
         Clock.systemUTC());
   }
 
@@ -76,6 +113,7 @@ final class BatchEmbedder implements AutoCloseable {
         config.maxCaptureAhead().toMillis(),
         config.maxRequestSize(),
         new FrameDecoder(config.maxFramePixels(), config.maxDecodedPixels(), backbone.inputSize()),
+        config.stepsPerSecond(),
         clock);
   }
 
@@ -87,6 +125,7 @@ final class BatchEmbedder implements AutoCloseable {
       long maxCaptureAheadMs,
       int maxRecordBytes,
       FrameDecoder decoder,
+      double stepsPerSecond,
       Clock clock) {
     this.backbone = backbone;
     this.metrics = metrics;
@@ -96,6 +135,7 @@ final class BatchEmbedder implements AutoCloseable {
     this.maxRecordBytes = maxRecordBytes;
     this.decoder = decoder;
     this.clock = clock;
+    this.stepsPerSecond = stepsPerSecond;
     this.previousFrames = backbone.usesPreviousFrame() ? previousFrames(backbone) : null;
   }
 
@@ -127,7 +167,16 @@ final class BatchEmbedder implements AutoCloseable {
       List<ProducerRecord<String, byte[]>> records,
       int embeddings,
       List<Reason> reasons,
-      List<ConsumerRecord<String, byte[]>> sources) {}
+      List<ConsumerRecord<String, byte[]>> sources,
+      int skipped) {
+    Output(
+        List<ProducerRecord<String, byte[]>> records,
+        int embeddings,
+        List<Reason> reasons,
+        List<ConsumerRecord<String, byte[]>> sources) {
+      this(records, embeddings, reasons, sources, 0);
+    }
+  }
 
   /**
    * How many pixels {@code record}'s frame will be decoded to, from the size its headers announce
@@ -181,6 +230,10 @@ final class BatchEmbedder implements AutoCloseable {
     long[] captureTimes = new long[n];
     BadFrameException[] failures = new BadFrameException[n];
     List<Integer> good = new ArrayList<>(n);
+    Formed[] forms = new Formed[n];
+    boolean[] skipped = new boolean[n];
+    // the steps this batch forms so far, over those of earlier batches
+    Map<String, Formed> planned = stepsPerSecond > 0 ? new HashMap<>() : null;
     for (int i = 0; i < n; i++) {
       ConsumerRecord<String, byte[]> record = batch.get(i);
       long start = System.nanoTime();
@@ -200,6 +253,20 @@ final class BatchEmbedder implements AutoCloseable {
               previousFrames.next(
                   record.key(), record.partition(), record.offset(), contiguousFrom, image);
         }
+        if (planned != null) {
+          long step = StepGrid.stepOf(captureTimes[i], stepsPerSecond);
+          Formed before = planned.getOrDefault(record.key(), formed.get(record.key()));
+          if (before != null
+              && before.covers(
+                  record.partition(), record.offset(), sequences[i], captureTimes[i], step)) {
+            skipped[i] = true;
+            metrics.decoded(System.nanoTime() - start);
+            continue;
+          }
+          forms[i] =
+              new Formed(record.partition(), record.offset(), sequences[i], captureTimes[i], step);
+          planned.put(record.key(), forms[i]);
+        }
         good.add(i);
       } catch (BadFrameException | ContractException e) {
         failures[i] =
@@ -214,13 +281,21 @@ final class BatchEmbedder implements AutoCloseable {
       metrics.decoded(System.nanoTime() - start);
     }
     float[][] vectors = embed(images, good, failures);
+    if (planned != null) {
+      rescue(batch, images, vectors, failures, forms, skipped, sequences, captureTimes, stubbed);
+    }
 
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>(n);
     List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(n);
     List<Reason> reasons = new ArrayList<>();
     int embeddings = 0;
+    int skips = 0;
     for (int i = 0; i < n; i++) {
       ConsumerRecord<String, byte[]> record = batch.get(i);
+      if (skipped[i]) {
+        skips++;
+        continue; // no output: its offset is committed with the batch
+      }
       sources.add(record);
       if (!stubbed.isEmpty() && stubbed.contains(Source.of(record))) {
         BadFrameException tooLarge =
@@ -251,6 +326,9 @@ final class BatchEmbedder implements AutoCloseable {
                   record.key(),
                   serde.serialize(embeddingsTopic, embedding)));
           embeddings++;
+          if (forms[i] != null) {
+            formed.put(record.key(), forms[i]);
+          }
           continue;
         } catch (ContractException e) {
           failures[i] = new BadFrameException(Reason.EMBEDDING_FAILED, e.getMessage(), e);
@@ -266,7 +344,48 @@ final class BatchEmbedder implements AutoCloseable {
       out.add(DeadLetters.of(deadLetterTopic, record, failures[i], maxRecordBytes));
       reasons.add(failures[i].reason());
     }
-    return new Output(out, embeddings, reasons, sources);
+    return new Output(out, embeddings, reasons, sources, skips);
+  }
+
+  /**
+   * Embeds, after all, the first skipped frame of each step whose forming frame in this batch got
+   * no embedding (the backbone failed on it, or its output is stubbed): the step must not be left
+   * without a frame. Later skipped frames of that step stay skipped once one of them embeds.
+   */
+  private void rescue(
+      List<ConsumerRecord<String, byte[]>> batch,
+      FrameInput[] images,
+      float[][] vectors,
+      BadFrameException[] failures,
+      Formed[] forms,
+      boolean[] skipped,
+      long[] sequences,
+      long[] captureTimes,
+      Set<Source> stubbed) {
+    Map<String, Formed> lost = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      ConsumerRecord<String, byte[]> record = batch.get(i);
+      boolean noOutput =
+          failures[i] != null || (!stubbed.isEmpty() && stubbed.contains(Source.of(record)));
+      if (forms[i] != null && noOutput) {
+        lost.put(record.key(), forms[i]);
+      } else if (skipped[i] && lost.containsKey(record.key())) {
+        Formed gone = lost.get(record.key());
+        if (gone.step() != StepGrid.stepOf(captureTimes[i], stepsPerSecond)) {
+          continue;
+        }
+        skipped[i] = false;
+        lost.remove(record.key());
+        vectors[i] = embed(images, List.of(i), failures)[i];
+        if (failures[i] == null) {
+          forms[i] =
+              new Formed(
+                  record.partition(), record.offset(), sequences[i], captureTimes[i], gone.step());
+        } else {
+          lost.put(record.key(), gone);
+        }
+      }
+    }
   }
 
   /** Checks the key and the capture time; returns the capture time. */

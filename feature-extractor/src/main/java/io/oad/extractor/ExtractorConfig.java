@@ -57,6 +57,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     #MAX_WORKERS}): each has its own consumer (same group, so Kafka splits the frames partitions
  *     among them), producer and backbone, and worker {@code i > 0} uses the transactional id {@code
  *     <id>-w<i>} ({@link #forWorker}); workers beyond the partition count idle
+ * @param stepsPerSecond the detector's step rate ({@code detect.steps.per.second}), so that frames
+ *     landing in a grid step ({@link io.oad.contract.StepGrid}) one of their camera's earlier
+ *     frames already formed are decoded (for the next frame's motion) but not embedded: a detector
+ *     predicting each step on its first frame (its default) never uses them; 0 (the default) embeds
+ *     every frame. It must equal the detector's rate: with another one the detector would miss
+ *     frames it needs
  * @param extraProperties further Kafka client properties
  */
 public record ExtractorConfig(
@@ -76,6 +82,7 @@ public record ExtractorConfig(
     long maxDecodedPixels,
     long maxBatchPixels,
     int workers,
+    double stepsPerSecond,
     Map<String, Object> extraProperties) {
   /** Default consumer group id. */
   public static final String DEFAULT_GROUP_ID = "oad-extractor";
@@ -136,6 +143,9 @@ public record ExtractorConfig(
   /** The configuration key of {@link #workers()} (named in its error message). */
   public static final String WORKERS_KEY = "extract.workers";
 
+  /** Largest accepted {@link #stepsPerSecond()}: one step per millisecond, as the detector's. */
+  public static final double MAX_STEPS_PER_SECOND = 1000.0;
+
   /** Kafka's default {@code max.request.size}. */
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
@@ -163,6 +173,13 @@ public record ExtractorConfig(
           "maxBatchSize must be in 1.." + MAX_BATCH_SIZE_LIMIT + ": " + maxBatchSize);
     }
     requireBetween(maxWait, "maxWait", Duration.ZERO);
+    if (!(stepsPerSecond >= 0) || stepsPerSecond > MAX_STEPS_PER_SECOND) {
+      throw new IllegalArgumentException(
+          "stepsPerSecond must be 0 (embed every frame) or in (0, "
+              + MAX_STEPS_PER_SECOND
+              + "]: "
+              + stepsPerSecond);
+    }
     requireBetween(pollTimeout, "pollTimeout", Duration.ofMillis(1));
     if (transactionalId != null && transactionalId.isBlank()) {
       throw new IllegalArgumentException("transactionalId must be null or non-blank");
@@ -250,6 +267,7 @@ public record ExtractorConfig(
         maxDecodedPixels,
         maxBatchPixels,
         workers,
+        stepsPerSecond,
         extraProperties);
   }
 
@@ -356,6 +374,7 @@ public record ExtractorConfig(
     private long maxDecodedPixels = DEFAULT_MAX_DECODED_PIXELS;
     private long maxBatchPixels = DEFAULT_MAX_BATCH_PIXELS;
     private int workers = DEFAULT_WORKERS;
+    private double stepsPerSecond;
     private final Map<String, Object> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -457,6 +476,15 @@ public record ExtractorConfig(
       return this;
     }
 
+    /**
+     * The detector's step rate: frames in a step their camera already formed are not embedded (0,
+     * the default: every frame is).
+     */
+    public Builder optStepsPerSecond(double stepsPerSecond) {
+      this.stepsPerSecond = stepsPerSecond;
+      return this;
+    }
+
     /** Adds one Kafka client property (see the class comment for prefixes). */
     public Builder optProperty(String key, Object value) {
       extraProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
@@ -490,6 +518,7 @@ public record ExtractorConfig(
           maxDecodedPixels,
           maxBatchPixels,
           workers,
+          stepsPerSecond,
           extraProperties);
     }
   }

@@ -35,6 +35,12 @@ public final class ExtractorMetrics {
   /** Frames the drop policy did not embed, by camera and reason ({@code lag}, {@code sample}). */
   public static final String FRAMES_DROPPED_TOTAL = "oad_extractor_frames_dropped_total";
 
+  /**
+   * Frames decoded but not embedded because an earlier frame of their camera formed their step
+   * ({@link ExtractorConfig#stepsPerSecond()}).
+   */
+  public static final String FRAMES_SKIPPED_TOTAL = "oad_extractor_frames_skipped_total";
+
   /** Age of a frame (now − capture time) when its batch is about to be embedded. */
   public static final String FRAME_LAG_SECONDS = "oad_extractor_frame_lag_seconds";
 
@@ -63,6 +69,7 @@ public final class ExtractorMetrics {
   private final Histogram inferenceSeconds;
   private final Histogram batchSize;
   private final Counter framesDropped;
+  private final Counter framesSkipped;
   private final Histogram frameLag;
 
   /** Camera label values handed out so far; guarded by itself (workers share this object). */
@@ -113,6 +120,13 @@ public final class ExtractorMetrics {
             .help("Frames the drop policy did not embed (offsets committed), by camera and reason")
             .labelNames(CAMERA_LABEL, REASON_LABEL)
             .build();
+    framesSkipped =
+        Counter.builder()
+            .name(FRAMES_SKIPPED_TOTAL)
+            .help(
+                "Frames decoded but not embedded: an earlier frame of the camera formed their step"
+                    + " (extract.steps.per.second)")
+            .build();
     frameLag =
         Histogram.builder()
             .name(FRAME_LAG_SECONDS)
@@ -137,6 +151,7 @@ public final class ExtractorMetrics {
     registry.register(inferenceSeconds);
     registry.register(batchSize);
     registry.register(framesDropped);
+    registry.register(framesSkipped);
     registry.register(frameLag);
     return this;
   }
@@ -155,6 +170,10 @@ public final class ExtractorMetrics {
 
   void frameDropped(String camera, String reason) {
     framesDropped.labelValues(cameraLabel(camera), reason).inc();
+  }
+
+  void framesSkipped(int frames) {
+    framesSkipped.inc(frames);
   }
 
   void frameLag(long millis) {

@@ -332,6 +332,9 @@ public final class ExtractorService implements Runnable, AutoCloseable {
         metrics.embeddingProduced();
       }
       output.reasons().forEach(metrics::deadLetter);
+      if (output.skipped() > 0) {
+        metrics.framesSkipped(output.skipped());
+      }
       drops.forEach(d -> metrics.frameDropped(d.camera(), d.reason()));
       if (!drops.isEmpty() && LOG.isDebugEnabled()) {
         LOG.debug("dropped {} lagging frames of a batch of {}", drops.size(), batch.size());

@@ -30,6 +30,7 @@ class ExtractorMetricsTest {
     metrics.frameLag(1_500);
     metrics.frameDropped("cam-1", ExtractorMetrics.REASON_LAG);
     metrics.frameDropped("cam-1", ExtractorMetrics.REASON_LAG);
+    metrics.framesSkipped(3);
 
     // the labelled counters exported at 0 from the start are checked below
     String text =
@@ -113,6 +114,9 @@ class ExtractorMetricsTest {
       # HELP oad_extractor_frames_dropped_total Frames the drop policy did not embed (offsets committed), by camera and reason
       # TYPE oad_extractor_frames_dropped_total counter
       oad_extractor_frames_dropped_total{camera="cam-1",reason="lag"} 2.0
+      # HELP oad_extractor_frames_skipped_total Frames decoded but not embedded: an earlier frame of the camera formed their step (extract.steps.per.second)
+      # TYPE oad_extractor_frames_skipped_total counter
+      oad_extractor_frames_skipped_total 3.0
       # HELP oad_extractor_inference_seconds Time of one backbone forward pass over a batch
       # TYPE oad_extractor_inference_seconds histogram
       oad_extractor_inference_seconds_bucket{le="0.001"} 0

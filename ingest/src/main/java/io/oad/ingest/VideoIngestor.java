@@ -1,6 +1,7 @@
 package io.oad.ingest;
 
 import io.oad.contract.CaptureTimes;
+import io.oad.contract.StepGrid;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * of files of known length starts that length before now, so that its capture times are all in the
  * past; and a run never publishes a capture time more than {@link #MAX_CAPTURE_AHEAD_MS} ahead of
  * the clock (it waits instead), since the extractor and the detector refuse capture times from the
- * future. The caller owns the {@link Producer}: this class sends and flushes but never closes it.
- * One run at a time per instance; {@link #stop()} may be called from any thread.
+ * future. A default start time lies on the epoch-fixed grid of the sampling rate ({@link
+ * io.oad.contract.StepGrid}), so a stream sampled at the detector's step rate has exactly one frame
+ * in each step. The caller owns the {@link Producer}: this class sends and flushes but never closes
+ * it. One run at a time per instance; {@link #stop()} may be called from any thread.
  *
  * <p>Live streams (with {@link IngestOptions#reconnect()}): a stream that cannot be opened or fails
  * ({@code error}), ends ({@code eof}) or delivers no data for {@link
@@ -200,7 +203,7 @@ public final class VideoIngestor {
     private final IngestMetrics.Camera points = metrics.forCamera(camera);
     private final FrameSampler sampler = new FrameSampler(options.targetFps());
     private final Java2DFrameConverter converter = new Java2DFrameConverter();
-    private final long wallStartNanos = System.nanoTime();
+    private final long wallStartNanos;
     private final long startTimeMs;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
@@ -214,14 +217,45 @@ public final class VideoIngestor {
     Run(Producer<String, byte[]> producer, List<String> sources) {
       this.producer = producer;
       this.sources = sources;
+      long nanos = System.nanoTime();
+      long now = System.currentTimeMillis();
       this.startTimeMs = options.startTimeMs().orElseGet(this::defaultStartTimeMs);
+      // paced runs map the wall clock onto capture times: a start moved back onto the step grid
+      // moves the wall-clock start with it (the first frames go out at once, then on time)
+      this.wallStartNanos =
+          options.realtime() && options.startTimeMs().isEmpty()
+              ? nanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, now - startTimeMs))
+              : nanos;
+    }
+
+    /**
+     * The start of the sampling interval of the grid {@code targetFps} lays from the epoch ({@link
+     * StepGrid}) that holds {@code ms}: a run sampled at the detector's step rate then puts each
+     * sampled frame in its own step, however its frames jitter within a frame interval.
+     */
+    private long onGrid(long ms) {
+      double fps = options.targetFps();
+      long step = StepGrid.stepOf(ms, fps);
+      long start = (long) Math.ceil(step * 1000.0 / fps);
+      // the first millisecond whose grid step is this one (ceil guards against rounding)
+      while (start > 0 && StepGrid.stepOf(start - 1, fps) == step) {
+        start--;
+      }
+      while (StepGrid.stepOf(start, fps) < step) {
+        start++;
+      }
+      return Math.max(0, start);
     }
 
     /**
      * Now, or for an unpaced replay of files whose length is known, now minus that length, so that
-     * the whole replay is captured in the past.
+     * the whole replay is captured in the past; moved back to the start of its sampling interval.
      */
     private long defaultStartTimeMs() {
+      return onGrid(unalignedStartTimeMs());
+    }
+
+    private long unalignedStartTimeMs() {
       long now = System.currentTimeMillis();
       if (options.realtime() || options.loop()) {
         return now;

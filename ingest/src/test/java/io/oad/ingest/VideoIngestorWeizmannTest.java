@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.FrameHeaders;
+import io.oad.contract.StepGrid;
 import io.oad.contract.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -64,6 +65,30 @@ class VideoIngestorWeizmannTest {
       long step = records.get(i).timestamp() - records.get(i - 1).timestamp();
       // 25 fps frames fall on a 40 ms grid, so a 250 ms step shows up as 240..280 ms
       assertTrue(step >= 240 && step <= 280, "step " + i + " is " + step + " ms");
+    }
+  }
+
+  @Test
+  void shouldStartOnTheStepGridWithoutAStartTimeSoEachFrameHasItsOwnStep() throws Exception {
+    Path clip = TestVideos.weizmann("walk/daria_walk.avi");
+    MockProducer<String, byte[]> producer = TestVideos.producer();
+    IngestOptions.Builder b =
+        IngestOptions.builder().setCameraId("cam-1").optTargetFps(4.0).addSource(clip.toString());
+
+    long before = System.currentTimeMillis();
+    new VideoIngestor(b.build()).run(producer);
+
+    List<ProducerRecord<String, byte[]>> records = TestVideos.history(producer);
+    assertTrue(records.size() > 5, "frames: " + records.size());
+    long first = records.get(0).timestamp();
+    assertEquals(0, first % 250, "the default start " + first + " is on the 250 ms grid");
+    assertTrue(first <= before, "an unpaced replay is captured in the past");
+    for (int i = 0; i < records.size(); i++) {
+      // frame i (25 fps sampled at 4 fps: 0..40 ms after its sampling instant) is in step i
+      assertEquals(
+          StepGrid.stepOf(first, 4.0) + i,
+          StepGrid.stepOf(records.get(i).timestamp(), 4.0),
+          "step of frame " + i);
     }
   }
 

@@ -63,17 +63,15 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  *
  * <p>All four run at once through the shipped backbone and detector. The detector predicts one step
- * per 250 ms of capture time, counted from the camera's first frame, on the step's first frame, so
- * predictions are aligned by step index: step k of every camera covers the same quarter second of
- * the clips and, given the same capture times, the same frame. A frame that falls exactly on a step
- * boundary (every 5th: 1 s, 2 s, ...) lands in the step before when its capture time is a
- * millisecond early, which shifts that one step's frame by 200 ms, and a frame 50 ms late or early
- * can do the same to others; that, and a step left without a frame that way, counts as a
- * disagreement. Hence the capture time the kcat and Python publishers set (kcat's start-up jitter
- * gave 92 to 97% with its sending time). The top action must agree on at least 95% of the ingest
- * camera's steps (those of the frames both sample: FFmpeg's last frame may be one fewer), and on
- * 90% for cam-ffmpeg, whose capture times are kcat's sending times (98% measured; 88 to 97% before
- * FFmpeg flushed each frame at once).
+ * per 250 ms of capture time on the epoch-fixed step grid, numbered from the camera's first frame,
+ * on the step's first frame. Each publisher starts at its own moment, so its frames sit at their
+ * own phase of the grid: step k of every camera covers the same quarter second of the clips to
+ * within one step, and which of the 5 fps frames forms a step differs with the phase. A step
+ * therefore agrees when its top action is the ingest camera's at that step or a neighbouring one; a
+ * step left without a frame counts as a disagreement. The top action must agree on at least 95% of
+ * the ingest camera's steps (those of the frames both sample: FFmpeg's last frame may be one
+ * fewer), and on 90% for cam-ffmpeg, whose capture times are kcat's sending times (a frame 50 ms
+ * late or early can land in another step).
  */
 @Tag("integration")
 class PublishFromOwnPipelineIT {
@@ -222,9 +220,16 @@ class PublishFromOwnPipelineIT {
         for (String camera : KEY_ONLY) {
           TreeMap<Long, String> got = steps.getOrDefault(camera, new TreeMap<>());
           System.out.println("  " + camera + " " + line(reference, got));
+          // the step grid is fixed to the epoch, so a camera sending at its own pace has its frames
+          // at another phase of it than ingest's: the same frame can form a step one earlier or
+          // later. A step agrees when its top action is ingest's at that step or a neighbour.
           long same =
               reference.entrySet().stream()
-                  .filter(e -> e.getValue().equals(got.get(e.getKey())))
+                  .filter(
+                      e ->
+                          e.getValue().equals(got.get(e.getKey()))
+                              || e.getValue().equals(got.get(e.getKey() - 1))
+                              || e.getValue().equals(got.get(e.getKey() + 1)))
                   .count();
           agreement.put(camera, (double) same / reference.size());
         }

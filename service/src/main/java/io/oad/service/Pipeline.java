@@ -98,8 +98,23 @@ public final class Pipeline implements AutoCloseable {
       PrometheusRegistry registry,
       UnaryOperator<ExtractorConfig.Builder> extractorSettings,
       UnaryOperator<DetectConfig.Builder> topologySettings) {
+    DetectConfig config =
+        topologySettings
+            .apply(
+                DetectConfig.builder()
+                    .bootstrapServers(bootstrap)
+                    .stateDir(stateDir)
+                    .commitIntervalMs(100))
+            .build();
     ExtractorConfig extractorConfig =
-        extractorSettings.apply(ExtractorConfig.builder().setBootstrapServers(bootstrap)).build();
+        extractorSettings
+            .apply(
+                ExtractorConfig.builder()
+                    .setBootstrapServers(bootstrap)
+                    // the extractor skips the frames the topology would drop as extra_frame
+                    .optStepsPerSecond(
+                        config.timing().emitOnFirstFrame() ? config.timing().stepsPerSecond() : 0))
+            .build();
     Backbone backbone = backbones.get();
     try {
       if (model.config().featureDim() != backbone.dimension()) {
@@ -120,14 +135,6 @@ public final class Pipeline implements AutoCloseable {
       throw e;
     }
     this.model = model;
-    DetectConfig config =
-        topologySettings
-            .apply(
-                DetectConfig.builder()
-                    .bootstrapServers(bootstrap)
-                    .stateDir(stateDir)
-                    .commitIntervalMs(100))
-            .build();
     AtomicBoolean firstTaken = new AtomicBoolean();
     this.extractor =
         ExtractorRole.start(

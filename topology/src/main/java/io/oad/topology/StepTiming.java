@@ -1,10 +1,15 @@
 package io.oad.topology;
 
 import io.oad.contract.CaptureTimes;
+import io.oad.contract.StepGrid;
 
 /**
- * How frames map onto model steps by capture time. A camera's step grid is anchored at the first
- * frame after a (re)start: frame time {@code t} falls in step {@code floor((t - anchor) / stepMs)}.
+ * How frames map onto model steps by capture time. Steps are those of the contract's epoch-fixed
+ * {@link StepGrid}: frame time {@code t} lies in grid step {@code floor(t / stepMs)}. A camera's
+ * step numbers count from the grid step of its first frame after a (re)start (its anchor), so a
+ * frame at {@code t} is step {@code floor(t / stepMs) - floor(anchor / stepMs)}. Because the grid
+ * does not depend on where a camera started, an extractor that knows the rate can skip the frames
+ * that land in an already formed step.
  *
  * @param stepsPerSecond model steps per second of capture time (OadTR: 4)
  * @param gapMaxSteps how many steps without a frame are padded by repeating the last step; a longer
@@ -82,13 +87,12 @@ public record StepTiming(
   }
 
   /**
-   * The step of capture time {@code t} on a grid anchored at {@code anchorMs}; negative before.
-   * Saturating: any two longs give a step between {@link Long#MIN_VALUE} and {@link
-   * Long#MAX_VALUE}, never a wrapped-around one.
+   * The step of capture time {@code t} counted from the grid step of {@code anchorMs} (0 for any
+   * time in the anchor's grid step, negative before it). Saturating: any two longs give a step
+   * between {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE}, never a wrapped-around one.
    */
   public long stepOf(long anchorMs, long t) {
-    // the difference saturates; a double beyond the long range converts to the nearest bound
-    return (long) Math.floor(CaptureTimes.minus(t, anchorMs) * stepsPerSecond / 1000.0);
+    return StepGrid.stepsBetween(anchorMs, t, stepsPerSecond);
   }
 
   /**

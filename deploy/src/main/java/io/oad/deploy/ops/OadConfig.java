@@ -1,5 +1,6 @@
 package io.oad.deploy.ops;
 
+import io.oad.extractor.ExtractorConfig;
 import io.oad.topology.DetectConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -68,6 +69,13 @@ public final class OadConfig extends AbstractConfig {
           + " are dropped and counted; 0 = off; unset = the extract command's default.";
 
   public static final String EXTRACT_LAG_SAMPLE_EVERY_CONFIG = "extract.lag.sample.every";
+  public static final String EXTRACT_STEPS_PER_SECOND_CONFIG = "extract.steps.per.second";
+  private static final String EXTRACT_STEPS_PER_SECOND_DOC =
+      "The detector's step rate (detect.steps.per.second): a frame landing in a step an earlier"
+          + " frame of its camera already formed is decoded but not embedded (the detector drops such"
+          + " frames as extra_frame); 0 = embed every frame; unset = the extract command's default"
+          + " (0). Must equal detect.steps.per.second.";
+
   private static final String EXTRACT_LAG_SAMPLE_EVERY_DOC =
       "With the drop policy, keep every k-th lagging frame per camera (1 = drop all); unset = the"
           + " extract command's default.";
@@ -228,6 +236,20 @@ public final class OadConfig extends AbstractConfig {
               nullOrAtLeast(1),
               Importance.LOW,
               EXTRACT_LAG_SAMPLE_EVERY_DOC)
+          .define(
+              EXTRACT_STEPS_PER_SECOND_CONFIG,
+              Type.DOUBLE,
+              null,
+              (name, value) -> {
+                if (value != null
+                    && (!((Double) value >= 0)
+                        || (Double) value > ExtractorConfig.MAX_STEPS_PER_SECOND)) {
+                  throw new ConfigException(
+                      name, value, "must be 0 (embed every frame) or in (0, 1000]");
+                }
+              },
+              Importance.MEDIUM,
+              EXTRACT_STEPS_PER_SECOND_DOC)
           .define(
               EXTRACT_TRANSACTIONAL_ID_CONFIG,
               Type.STRING,
@@ -487,6 +509,11 @@ public final class OadConfig extends AbstractConfig {
   /** The extractor's worker count, or {@code null} for the command's default. */
   public Integer extractWorkers() {
     return getInt(EXTRACT_WORKERS_CONFIG);
+  }
+
+  /** The extractor's step rate (0 = embed every frame), or {@code null} for the default. */
+  public Double extractStepsPerSecond() {
+    return getDouble(EXTRACT_STEPS_PER_SECOND_CONFIG);
   }
 
   /** The extractor's transactional id, or {@code null} (at-least-once). */
