@@ -254,6 +254,14 @@ public final class BenchCommand implements Callable<Integer> {
   int extractorWorkers;
 
   @Option(
+      names = "--detect-threads",
+      defaultValue = "1",
+      description =
+          "The topology's stream threads end to end (detect.num.stream.threads); the embeddings"
+              + " topic gets max(4, N) partitions (default: ${DEFAULT-VALUE}).")
+  int detectThreads;
+
+  @Option(
       names = "--extractor-transactional",
       description =
           "Run the extractor exactly-once end to end (a transactional id, as oad extract"
@@ -394,7 +402,8 @@ public final class BenchCommand implements Callable<Integer> {
                         extractorBatch,
                         extractorTransactional,
                         lingerMs,
-                        extractorWorkers),
+                        extractorWorkers,
+                        detectThreads),
                     new EndToEndBench.Sizing(headroom, sizingCameras)));
         EndToEndBench.Result r =
             bench.run(
@@ -520,6 +529,7 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("extractorBatch", extractorBatch);
     s.put("extractorTransactional", extractorTransactional);
     s.put("extractorWorkers", extractorWorkers);
+    s.put("detectThreads", detectThreads);
     s.put("lingerMs", lingerMs);
     s.put("headroom", headroom);
     s.put("sizing", sizingCameras);

@@ -204,6 +204,14 @@ final class BenchReport {
         r.framesPublished(),
         r.framesPerSecond(),
         r.framesFailed());
+    if (r.extractorWork() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  extractor work         %d frames embedded, %d decoded only (their step was formed:"
+              + " extract.steps.per.second)%n",
+          r.extractorWork().embedded(),
+          r.extractorWork().skipped());
+    }
     out.printf(
         Locale.ROOT,
         "  predictions            %d during the run, %.1f/s sustained (second half), %d after %.1f s"

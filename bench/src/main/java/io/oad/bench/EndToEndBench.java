@@ -4,6 +4,7 @@ import io.oad.contract.Topics;
 import io.oad.detector.Detector;
 import io.oad.extractor.Backbone;
 import io.oad.extractor.ExtractorConfig;
+import io.oad.extractor.ExtractorMetrics;
 import io.oad.ingest.VideoIngestor;
 import io.oad.service.EmbeddedKafka;
 import io.oad.service.Pipeline;
@@ -11,6 +12,7 @@ import io.oad.topology.DetectBatching;
 import io.oad.topology.DetectConfig;
 import io.oad.topology.DetectorMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -134,6 +136,8 @@ final class EndToEndBench {
    * @param extractorWorkers extractor workers in the process ({@code extract.workers}), each with
    *     its own thread, consumer, producer and backbone; the frames topic gets at least as many
    *     partitions
+   * @param detectThreads the topology's stream threads ({@code num.stream.threads}); the embeddings
+   *     topic gets at least as many partitions
    */
   record Tuning(
       long commitIntervalMs,
@@ -141,9 +145,13 @@ final class EndToEndBench {
       int extractorMaxBatch,
       boolean extractorTransactional,
       int lingerMs,
-      int extractorWorkers) {
+      int extractorWorkers,
+      int detectThreads) {
     /** Validates the settings. */
     Tuning {
+      if (detectThreads < 1 || detectThreads > 64) {
+        throw new IllegalArgumentException("detect threads must be in 1..64: " + detectThreads);
+      }
       if (extractorWorkers < 1 || extractorWorkers > ExtractorConfig.MAX_WORKERS) {
         throw new IllegalArgumentException(
             "extractor workers must be in 1.."
@@ -164,7 +172,7 @@ final class EndToEndBench {
 
     /** The in-process pipeline's defaults: commit every 100 ms, batches of 16 within 20 ms. */
     static Tuning defaults() {
-      return new Tuning(100, 20, 16, false, -1, 1);
+      return new Tuning(100, 20, 16, false, -1, 1, 1);
     }
   }
 
@@ -361,7 +369,37 @@ final class EndToEndBench {
       Tuning tuning,
       Map<String, Percentiles> stagesMs,
       Cost cost,
-      List<SizingRow> sizing) {}
+      List<SizingRow> sizing,
+      ExtractorWork extractorWork) {}
+
+  /**
+   * What the extractor did with the frames of the measured run (its counters at the end minus at
+   * the start): frames embedded, and frames decoded but not embedded because an earlier frame of
+   * their camera formed their step ({@code extract.steps.per.second}).
+   */
+  record ExtractorWork(long embedded, long skipped) {
+    static ExtractorWork between(PrometheusRegistry registry, ExtractorWork before) {
+      ExtractorWork now =
+          new ExtractorWork(
+              counter(registry, ExtractorMetrics.EMBEDDINGS_PRODUCED_TOTAL),
+              counter(registry, ExtractorMetrics.FRAMES_SKIPPED_TOTAL));
+      return before == null
+          ? now
+          : new ExtractorWork(now.embedded - before.embedded, now.skipped - before.skipped);
+    }
+
+    private static long counter(PrometheusRegistry registry, String name) {
+      // the snapshot names counters without their _total suffix
+      String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+      for (var snapshot : registry.scrape()) {
+        if (snapshot.getMetadata().getName().equals(base)
+            && snapshot instanceof CounterSnapshot counter) {
+          return (long) counter.getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
+        }
+      }
+      return 0;
+    }
+  }
 
   /**
    * Predictions that arrived in one interval of the measured run.
@@ -420,9 +458,11 @@ final class EndToEndBench {
     // compared across machines
     MatmulPeak.Result matmul = MatmulPeak.measure(1024, 3, 10);
     Tuning tuning = settings.tuning();
+    PrometheusRegistry registry = new PrometheusRegistry();
     try (EmbeddedKafka kafka = new EmbeddedKafka(settings.dataDir().resolve("kafka"), 0).start()) {
       // every extractor worker gets a frames partition (a worker beyond the partitions idles)
-      kafka.createTopics(Math.max(4, tuning.extractorWorkers()), Topics.all());
+      kafka.createTopics(
+          Math.max(4, Math.max(tuning.extractorWorkers(), tuning.detectThreads())), Topics.all());
       String bootstrap = kafka.bootstrapServers();
       long rssBefore = ProcessMemory.rssBytes();
       Detector model = detector.apply(backbone.dimension());
@@ -434,7 +474,7 @@ final class EndToEndBench {
                   settings.dataDir().resolve("streams"),
                   perWorker,
                   model,
-                  new PrometheusRegistry(),
+                  registry,
                   extractor -> extractorTuning(extractor, tuning),
                   topology ->
                       topologyTuning(topology, tuning)
@@ -459,7 +499,7 @@ final class EndToEndBench {
         progress.printf(
             Locale.ROOT,
             "  %d cameras x %.1f fps for %d s, %.1f steps/s, batches of <= %d waiting <= %d ms"
-                + " (backbone %s, model %s); commit interval %d ms, %d extractor worker(s),"
+                + " (backbone %s, model %s); commit interval %d ms, %d stream thread(s), %d extractor worker(s),"
                 + " batches of <= %d within %d ms, %s%n",
             settings.cameras(),
             settings.fps(),
@@ -470,6 +510,7 @@ final class EndToEndBench {
             backboneId,
             modelId,
             tuning.commitIntervalMs(),
+            tuning.detectThreads(),
             tuning.extractorWorkers(),
             tuning.extractorMaxBatch(),
             tuning.extractorMaxWaitMs(),
@@ -489,6 +530,7 @@ final class EndToEndBench {
         long start = System.currentTimeMillis();
         long end = start + settings.seconds() * 1000L;
         ThreadCpu cpu = new ThreadCpu();
+        ExtractorWork workBefore = ExtractorWork.between(registry, null);
         long framesPublished;
         long framesFailed;
         try {
@@ -501,6 +543,7 @@ final class EndToEndBench {
           cams.close();
         }
         Map<String, Double> cpuSeconds = cpu.secondsByComponent();
+        ExtractorWork work = ExtractorWork.between(registry, workBefore);
         framesPublished = cams.published() - warmupPublished;
         framesFailed = cams.failed() - warmupFailed;
         long stopped = System.currentTimeMillis();
@@ -562,7 +605,8 @@ final class EndToEndBench {
             tuning,
             stages.percentiles(start, Long.MAX_VALUE),
             cost,
-            SizingRow.of(cost, settings.sizing()));
+            SizingRow.of(cost, settings.sizing()),
+            work);
       }
     }
   }
@@ -582,6 +626,7 @@ final class EndToEndBench {
 
   private static DetectConfig.Builder topologyTuning(DetectConfig.Builder b, Tuning t) {
     b.commitIntervalMs(t.commitIntervalMs());
+    b.property(DetectConfig.NUM_STREAM_THREADS_CONFIG, t.detectThreads());
     if (t.lingerMs() >= 0) {
       b.property(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), t.lingerMs());
     }

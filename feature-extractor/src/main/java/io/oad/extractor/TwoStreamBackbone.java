@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.Dimension;
@@ -55,13 +54,14 @@ public final class TwoStreamBackbone implements Backbone {
 
   private final NDManager manager;
   private final TwoStreamNetwork network;
-  private final ParameterStore parameters;
   private final FrameTensors tensors;
   // grey planes of the frames embedded lately, so that a camera's previous frame is not resized
   // again; weak keys: a frame nobody remembers (PreviousFrames dropped it) is forgotten here too
   private final Map<BufferedImage, float[]> greys = new WeakHashMap<>();
   private final byte[] weights;
   private final String id;
+  // the inference form of the network (conv and BatchNorm folded), made at the first embedding
+  private TwoStreamNetwork.Folded folded;
 
   /** Takes ownership of an initialised network and the manager holding its parameters. */
   public TwoStreamBackbone(NDManager manager, TwoStreamNetwork network) {
@@ -75,7 +75,6 @@ public final class TwoStreamBackbone implements Backbone {
   private TwoStreamBackbone(NDManager manager, TwoStreamNetwork network, byte[] weights) {
     this.manager = manager;
     this.network = network;
-    this.parameters = new ParameterStore(manager, false);
     this.tensors = new FrameTensors(network.config().width(), network.config().height());
     this.weights = weights;
     this.id = idOf(weights);
@@ -217,14 +216,22 @@ public final class TwoStreamBackbone implements Backbone {
     int d = dimension();
     float[] flat;
     try (NDManager batch = manager.newSubManager()) {
-      NDList out = network.forward(parameters, inputs(batch, network.config(), frames), false);
-      flat = out.get(0).toFloatArray();
+      NDList in = inputs(batch, network.config(), frames);
+      flat = folded().embed(in.get(0), in.get(1)).toFloatArray();
     }
     float[][] rows = new float[n][d];
     for (int i = 0; i < n; i++) {
       System.arraycopy(flat, i * d, rows[i], 0, d);
     }
     return rows;
+  }
+
+  /** The folded inference form of the network (see {@link TwoStreamNetwork#fold}). */
+  private synchronized TwoStreamNetwork.Folded folded() {
+    if (folded == null) {
+      folded = network.fold(manager);
+    }
+    return folded;
   }
 
   /** The network's input arrays for a batch, in {@code manager}. */
