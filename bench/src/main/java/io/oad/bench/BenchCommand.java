@@ -262,6 +262,16 @@ public final class BenchCommand implements Callable<Integer> {
   int detectThreads;
 
   @Option(
+      names = "--no-stage-probe",
+      negatable = true,
+      defaultValue = "true",
+      description =
+          "End to end: read the frames, embeddings and predictions topics for the breakdown of"
+              + " where the time goes (default: on; --no-stage-probe saves the broker a second read"
+              + " of every frame at high camera counts).")
+  boolean stageProbe;
+
+  @Option(
       names = "--extractor-transactional",
       description =
           "Run the extractor exactly-once end to end (a transactional id, as oad extract"
@@ -403,7 +413,8 @@ public final class BenchCommand implements Callable<Integer> {
                         extractorTransactional,
                         lingerMs,
                         extractorWorkers,
-                        detectThreads),
+                        detectThreads,
+                        stageProbe),
                     new EndToEndBench.Sizing(headroom, sizingCameras)));
         EndToEndBench.Result r =
             bench.run(
@@ -530,6 +541,7 @@ public final class BenchCommand implements Callable<Integer> {
     s.put("extractorTransactional", extractorTransactional);
     s.put("extractorWorkers", extractorWorkers);
     s.put("detectThreads", detectThreads);
+    s.put("stageProbe", stageProbe);
     s.put("lingerMs", lingerMs);
     s.put("headroom", headroom);
     s.put("sizing", sizingCameras);

@@ -146,7 +146,8 @@ final class EndToEndBench {
       boolean extractorTransactional,
       int lingerMs,
       int extractorWorkers,
-      int detectThreads) {
+      int detectThreads,
+      boolean stageProbe) {
     /** Validates the settings. */
     Tuning {
       if (detectThreads < 1 || detectThreads > 64) {
@@ -172,7 +173,7 @@ final class EndToEndBench {
 
     /** The in-process pipeline's defaults: commit every 100 ms, batches of 16 within 20 ms. */
     static Tuning defaults() {
-      return new Tuning(100, 20, 16, false, -1, 1, 1);
+      return new Tuning(100, 20, 16, false, -1, 1, 1, true);
     }
   }
 
@@ -487,7 +488,7 @@ final class EndToEndBench {
           Admin admin =
               Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
           PredictionCollector reader = new PredictionCollector(bootstrap).start();
-          StageProbe stages = new StageProbe(bootstrap).start();
+          StageProbe stages = tuning.stageProbe() ? new StageProbe(bootstrap).start() : null;
           KafkaProducer<String, byte[]> producer =
               new KafkaProducer<>(VideoIngestor.producerProperties(bootstrap))) {
         pipeline.awaitRunning(Duration.ofSeconds(60));
@@ -603,7 +604,7 @@ final class EndToEndBench {
             settings.warmupSeconds(),
             intervals(all, start, stopped, Math.max(1, Math.min(30, settings.seconds() / 10))),
             tuning,
-            stages.percentiles(start, Long.MAX_VALUE),
+            stages == null ? Map.of() : stages.percentiles(start, Long.MAX_VALUE),
             cost,
             SizingRow.of(cost, settings.sizing()),
             work);
