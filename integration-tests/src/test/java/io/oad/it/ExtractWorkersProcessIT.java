@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code oad extract --workers 2 --steps-per-second 4} as its own process, exactly-once: 25 fps
  * cameras of real video get, read committed, exactly one embedding per 250 ms grid step, from the
- * first frame of the step; both workers are transactional producers ({@code ID} and {@code
- * ID-w1}); the skipped frames are counted on {@code /metrics}; SIGTERM ends it cleanly.
+ * first frame of the step; both workers are transactional producers ({@code ID} and {@code ID-w1});
+ * the skipped frames are counted on {@code /metrics}; SIGTERM stops both workers.
  */
 @Tag("integration")
 class ExtractWorkersProcessIT {
@@ -153,7 +153,12 @@ class ExtractWorkersProcessIT {
         assertEquals(frames - total, counter(metrics, "oad_extractor_frames_skipped_total"), log);
         assertEquals(total, counter(metrics, "oad_extractor_embeddings_produced_total"), log);
 
-        assertEquals(0, extract.terminate(30), "SIGTERM ends the role cleanly" + log);
+        assertEquals(143, extract.terminate(30), "SIGTERM: a graceful stop" + log);
+        String tail = extract.logTail(20_000);
+        assertEquals(
+            2,
+            Pattern.compile("extractor stopped").matcher(tail).results().count(),
+            "both workers stopped\n" + tail);
       } finally {
         extract.kill();
       }
