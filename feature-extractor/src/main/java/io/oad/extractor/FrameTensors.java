@@ -9,6 +9,7 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -127,19 +128,29 @@ public final class FrameTensors {
     }
     Weights horizontal = weights.horizontal();
     Weights vertical = weights.vertical();
-    // horizontal pass: sh rows x width columns x 3 channels
+    // horizontal pass: sh rows x width columns x 3 channels; each source row is unpacked once
     float[] rows = new float[sh * width * 3];
+    float[] red = new float[sw];
+    float[] green = new float[sw];
+    float[] blue = new float[sw];
     for (int y = 0; y < sh; y++) {
+      int row = y * sw;
+      for (int k = 0; k < sw; k++) {
+        int p = argb[row + k];
+        red[k] = (p >> 16) & 0xFF;
+        green[k] = (p >> 8) & 0xFF;
+        blue[k] = p & 0xFF;
+      }
       for (int x = 0; x < width; x++) {
         float r = 0;
         float g = 0;
         float b = 0;
-        for (int k = horizontal.start[x]; k < horizontal.end[x]; k++) {
-          int p = argb[y * sw + k];
-          float w = horizontal.weight[x][k - horizontal.start[x]];
-          r += w * ((p >> 16) & 0xFF);
-          g += w * ((p >> 8) & 0xFF);
-          b += w * (p & 0xFF);
+        int from = horizontal.start[x];
+        float[] w = horizontal.weight[x];
+        for (int j = 0; j < w.length; j++) {
+          r += w[j] * red[from + j];
+          g += w[j] * green[from + j];
+          b += w[j] * blue[from + j];
         }
         int o = (y * width + x) * 3;
         rows[o] = r;
@@ -147,24 +158,27 @@ public final class FrameTensors {
         rows[o + 2] = b;
       }
     }
+    // vertical pass, a whole output row at a time (the same sums, in the same order, per value)
     int plane = planeSize();
+    int line = width * 3;
     float[] out = new float[3 * plane];
+    float[] sum = new float[line];
     for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        float r = 0;
-        float g = 0;
-        float b = 0;
-        for (int k = vertical.start[y]; k < vertical.end[y]; k++) {
-          float w = vertical.weight[y][k - vertical.start[y]];
-          int o = (k * width + x) * 3;
-          r += w * rows[o];
-          g += w * rows[o + 1];
-          b += w * rows[o + 2];
+      Arrays.fill(sum, 0f);
+      int from = vertical.start[y];
+      float[] w = vertical.weight[y];
+      for (int j = 0; j < w.length; j++) {
+        float wj = w[j];
+        int base = (from + j) * line;
+        for (int i = 0; i < line; i++) {
+          sum[i] += wj * rows[base + i];
         }
-        int i = y * width + x;
-        out[i] = r;
-        out[plane + i] = g;
-        out[2 * plane + i] = b;
+      }
+      int o = y * width;
+      for (int x = 0; x < width; x++) {
+        out[o + x] = sum[3 * x];
+        out[plane + o + x] = sum[3 * x + 1];
+        out[2 * plane + o + x] = sum[3 * x + 2];
       }
     }
     return out;
