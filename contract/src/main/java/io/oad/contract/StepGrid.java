@@ -1,5 +1,9 @@
 package io.oad.contract;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
  * The step grid of the wire contract: at {@code r} model steps per second, capture time {@code t}
  * (milliseconds since the epoch) lies in grid step {@code floor(t * r / 1000)}. The grid is fixed
@@ -10,7 +14,36 @@ package io.oad.contract;
  * frame).
  */
 public final class StepGrid {
+  /**
+   * Header of an embedding record whose extractor skipped the frames of already formed steps: the
+   * step rate it assumed (decimal text, e.g. {@code 4.0}). A detector at another rate would miss
+   * frames it uses, so it checks the header against its own rate.
+   */
+  public static final String RATE_HEADER = "oad.steps-per-second";
+
   private StepGrid() {}
+
+  /** Adds {@link #RATE_HEADER} with {@code stepsPerSecond} to {@code headers}. */
+  public static void putRate(Headers headers, double stepsPerSecond) {
+    headers.add(RATE_HEADER, Double.toString(stepsPerSecond).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The rate in the last {@link #RATE_HEADER} of {@code headers}, or {@code NaN} when there is
+   * none; a value that is not a positive number is returned as {@code -1}.
+   */
+  public static double rate(Headers headers) {
+    Header header = headers == null ? null : headers.lastHeader(RATE_HEADER);
+    if (header == null || header.value() == null) {
+      return Double.NaN;
+    }
+    try {
+      double rate = Double.parseDouble(new String(header.value(), StandardCharsets.UTF_8).trim());
+      return rate > 0 && Double.isFinite(rate) ? rate : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 
   /**
    * The grid step of capture time {@code captureMs} at {@code stepsPerSecond} (> 0). Saturating:

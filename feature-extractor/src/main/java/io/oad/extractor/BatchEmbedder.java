@@ -318,13 +318,18 @@ final class BatchEmbedder implements AutoCloseable {
         try {
           Embedding embedding =
               new Embedding(sequences[i], captureTimes[i], backbone.id(), vectors[i]);
-          out.add(
+          ProducerRecord<String, byte[]> produced =
               new ProducerRecord<>(
                   embeddingsTopic,
                   null,
                   captureTimes[i],
                   record.key(),
-                  serde.serialize(embeddingsTopic, embedding)));
+                  serde.serialize(embeddingsTopic, embedding));
+          if (stepsPerSecond > 0) {
+            // the detector checks it skipped frames on its own grid
+            StepGrid.putRate(produced.headers(), stepsPerSecond);
+          }
+          out.add(produced);
           embeddings++;
           if (forms[i] != null) {
             formed.put(record.key(), forms[i]);

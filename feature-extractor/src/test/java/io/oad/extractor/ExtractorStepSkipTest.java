@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oad.contract.Embedding;
 import io.oad.contract.EmbeddingSerde;
+import io.oad.contract.StepGrid;
 import io.oad.contract.Topics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -73,6 +74,10 @@ class ExtractorStepSkipTest {
 
     assertEquals(FIRST_OF_STEPS, sequencesOf("cam-a"));
     assertEquals(List.of(4), backbone.batchSizes, "skipped frames never reach the backbone");
+    for (ProducerRecord<String, byte[]> r : producer.history()) {
+      assertEquals(
+          4.0, StepGrid.rate(r.headers()), "each embedding names the rate it was thinned for");
+    }
     assertEquals(20L, consumer.committed(Set.of(PARTITION)).get(PARTITION).offset());
     String text = scrape();
     assertTrue(text.contains("oad_extractor_frames_skipped_total 16.0"), text);
@@ -102,6 +107,7 @@ class ExtractorStepSkipTest {
     service.step();
 
     assertEquals(20, sequencesOf("cam-a").size());
+    assertTrue(Double.isNaN(StepGrid.rate(producer.history().get(0).headers())), "no rate header");
   }
 
   @Test

@@ -74,6 +74,10 @@ class StepSkipIT {
     double embedded = counter(skipping.metrics(), "oad_extractor_embeddings_produced_total");
     double embeddedAll = counter(embeddingAll.metrics(), "oad_extractor_embeddings_produced_total");
     assertEquals(0, counter(embeddingAll.metrics(), "oad_extractor_frames_skipped_total"));
+    assertEquals(
+        0,
+        counter(skipping.metrics(), "oad_detector_step_rate_mismatch_total"),
+        "the extractor skipped on the detector's own grid");
     assertEquals(embeddedAll, skipped + embedded, "every frame is embedded or skipped");
     // 25 fps at 4 steps/s: 6.25 frames per step, one of them embedded
     assertTrue(embedded < embeddedAll / 5, embedded + " of " + embeddedAll + " frames embedded");

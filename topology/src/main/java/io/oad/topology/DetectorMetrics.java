@@ -33,6 +33,13 @@ public final class DetectorMetrics {
   public static final String CAPTURE_TO_PREDICTION_SECONDS =
       "oad_detector_capture_to_prediction_seconds";
 
+  /**
+   * Embeddings whose extractor skipped frames for another step rate than this detector's (header
+   * {@link io.oad.contract.StepGrid#RATE_HEADER}), or while this detector predicts steps from their
+   * last frame: steps may lack the frame the detector would have used.
+   */
+  public static final String STEP_RATE_MISMATCH = "oad_detector_step_rate_mismatch_total";
+
   /** Embeddings dropped or dead-lettered, by {@link #REASON_LABEL}. */
   public static final String DROPPED = "oad_detector_dropped_total";
 
@@ -124,6 +131,7 @@ public final class DetectorMetrics {
   private final Counter dropped;
   private final Counter events;
   private final Counter expired;
+  private final Counter stepRateMismatch;
   private final GaugeWithCallback camerasOnline;
   private final Map<String, Integer> onlineByTask = new ConcurrentHashMap<>();
 
@@ -191,6 +199,13 @@ public final class DetectorMetrics {
             .name(CAMERAS_EXPIRED)
             .help("Cameras removed from the state stores after the retention")
             .build();
+    stepRateMismatch =
+        Counter.builder()
+            .name(STEP_RATE_MISMATCH)
+            .help(
+                "Embeddings from an extractor that skipped frames for another step rate (or while"
+                    + " steps are predicted from their last frame)")
+            .build();
     camerasOnline =
         GaugeWithCallback.builder()
             .name(CAMERAS_ONLINE)
@@ -210,8 +225,14 @@ public final class DetectorMetrics {
     registry.register(dropped);
     registry.register(events);
     registry.register(expired);
+    registry.register(stepRateMismatch);
     registry.register(camerasOnline);
     return this;
+  }
+
+  /** Counts one embedding thinned for another step rate than this detector's. */
+  public void stepRateMismatch() {
+    stepRateMismatch.inc();
   }
 
   /** Counts one consumed embedding. */
@@ -317,6 +338,11 @@ public final class DetectorMetrics {
   /** Current value of {@link #PREDICTIONS}, for tests and logs. */
   public long predictionCount() {
     return predictions.getLongValue();
+  }
+
+  /** Current value of {@link #STEP_RATE_MISMATCH}, for tests and logs. */
+  public long stepRateMismatchCount() {
+    return stepRateMismatch.getLongValue();
   }
 
   /** Current value of {@link #DROPPED} for {@code reason}, for tests and logs. */

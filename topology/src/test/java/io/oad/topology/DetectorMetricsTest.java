@@ -36,6 +36,7 @@ class DetectorMetricsTest {
     m.camerasOnline("0_0", 1); // a task's share is replaced, not added
     m.camerasOnline("0_2", 7);
     m.forgetTask("0_2");
+    m.stepRateMismatch();
 
     String text = scrape(registry);
     assertEquals(3, m.batchedSteps());
@@ -131,6 +132,9 @@ class DetectorMetricsTest {
         # HELP oad_detector_predictions_total Predictions written to the predictions topic
         # TYPE oad_detector_predictions_total counter
         oad_detector_predictions_total 2.0
+        # HELP oad_detector_step_rate_mismatch_total Embeddings from an extractor that skipped frames for another step rate (or while steps are predicted from their last frame)
+        # TYPE oad_detector_step_rate_mismatch_total counter
+        oad_detector_step_rate_mismatch_total 1.0
         """,
         text);
   }

@@ -58,6 +58,13 @@ final class DriverHarness implements AutoCloseable {
     embeddings.pipeInput(camera, e, e.captureTimeMs());
   }
 
+  /** Sends {@code e} with these record headers. */
+  void send(String camera, Embedding e, org.apache.kafka.common.header.Headers headers) {
+    embeddings.pipeInput(
+        new org.apache.kafka.streams.test.TestRecord<>(
+            camera, e, headers, java.time.Instant.ofEpochMilli(e.captureTimeMs())));
+  }
+
   void advanceWallClock(long ms) {
     driver.advanceWallClockTime(Duration.ofMillis(ms));
   }

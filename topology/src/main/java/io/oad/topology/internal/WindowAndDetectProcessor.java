@@ -1,7 +1,9 @@
 package io.oad.topology.internal;
 
+import io.oad.contract.CameraIds;
 import io.oad.contract.Embedding;
 import io.oad.contract.Prediction;
+import io.oad.contract.StepGrid;
 import io.oad.topology.DetectBatching;
 import io.oad.topology.DetectorMetrics;
 import io.oad.topology.StepModel;
@@ -62,6 +64,7 @@ public final class WindowAndDetectProcessor
   private final DetectorMetrics metrics;
   private final String storeName;
   private final StepTiming timing;
+  private long lastRateWarningMs = Long.MIN_VALUE / 2;
   private final StepAssigner assigner;
   private final DetectBatching batching;
   private final Supplier<StepBatcher> batchers;
@@ -174,6 +177,35 @@ public final class WindowAndDetectProcessor
     }
   }
 
+  /**
+   * Counts (and logs, at most once a minute) an embedding whose extractor skipped the frames of
+   * formed steps on another grid than this detector's, or while this detector predicts a step from
+   * its last frame: such steps may lack the frame this detector would have used.
+   */
+  private void checkStepRate(Record<String, Embedding> record, String camera) {
+    double rate = StepGrid.rate(record.headers());
+    if (Double.isNaN(rate)) {
+      return;
+    }
+    if (rate == timing.stepsPerSecond() && timing.emitOnFirstFrame()) {
+      return;
+    }
+    metrics.stepRateMismatch();
+    long now = System.currentTimeMillis();
+    if (now - lastRateWarningMs >= 60_000) {
+      lastRateWarningMs = now;
+      LOG.warn(
+          "camera {}: its extractor skips frames for {} steps per second, this detector runs {}"
+              + " predicting on each step's {} frame; set extract.steps.per.second ="
+              + " detect.steps.per.second (or 0) with detect.step.emit=first"
+              + " (oad_detector_step_rate_mismatch_total)",
+          CameraIds.printable(camera),
+          rate < 0 ? "an unreadable rate of" : rate,
+          timing.stepsPerSecond(),
+          timing.emitOnFirstFrame() ? "first" : "last");
+    }
+  }
+
   @Override
   public void process(Record<String, Embedding> record) {
     // counted by the input guard, which sees every decoded record
@@ -188,6 +220,7 @@ public final class WindowAndDetectProcessor
       throw new DimensionMismatchException(
           camera, embedding.sequence(), embedding.dimension(), model.featureDim());
     }
+    checkStepRate(record, camera);
     recover();
     forwardScored();
     long seq = embedding.sequence();
