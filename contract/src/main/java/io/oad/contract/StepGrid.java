@@ -3,6 +3,7 @@ package io.oad.contract;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * The step grid of the wire contract: at {@code r} model steps per second, capture time {@code t}
@@ -23,22 +24,32 @@ public final class StepGrid {
 
   private StepGrid() {}
 
-  /** Adds {@link #RATE_HEADER} with {@code stepsPerSecond} to {@code headers}. */
-  public static void putRate(Headers headers, double stepsPerSecond) {
-    headers.add(RATE_HEADER, Double.toString(stepsPerSecond).getBytes(StandardCharsets.UTF_8));
+  /** Longest {@link #RATE_HEADER} value read; a longer one is not a rate. */
+  private static final int MAX_RATE_CHARS = 32;
+
+  /**
+   * The {@link #RATE_HEADER} for {@code stepsPerSecond}: one instance, made once, to add to every
+   * record (headers are not modified once added).
+   */
+  public static Header rateHeader(double stepsPerSecond) {
+    return new RecordHeader(
+        RATE_HEADER, Double.toString(stepsPerSecond).getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
    * The rate in the last {@link #RATE_HEADER} of {@code headers}, or {@code NaN} when there is
-   * none; a value that is not a positive number is returned as {@code -1}.
+   * none; a value that is not a positive finite number (or longer than a number) is {@code -1}.
    */
   public static double rate(Headers headers) {
-    Header header = headers == null ? null : headers.lastHeader(RATE_HEADER);
-    if (header == null || header.value() == null) {
+    String text = FrameHeaders.getString(headers, RATE_HEADER);
+    if (text == null) {
       return Double.NaN;
     }
+    if (text.length() > MAX_RATE_CHARS) {
+      return -1;
+    }
     try {
-      double rate = Double.parseDouble(new String(header.value(), StandardCharsets.UTF_8).trim());
+      double rate = Double.parseDouble(text.trim());
       return rate > 0 && Double.isFinite(rate) ? rate : -1;
     } catch (NumberFormatException e) {
       return -1;

@@ -20,6 +20,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ final class BatchEmbedder implements AutoCloseable {
   // per partition: first and last offset of the run of consecutive records seen
   private final Map<TopicPartition, long[]> runs = new HashMap<>();
   private final double stepsPerSecond;
+  // added to every embedding when frames of formed steps are skipped (made once)
+  private final Header rateHeader;
   // per camera: the frame that formed its latest step (least recently used forgotten first)
   private final Map<String, Formed> formed =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -136,6 +139,7 @@ final class BatchEmbedder implements AutoCloseable {
     this.decoder = decoder;
     this.clock = clock;
     this.stepsPerSecond = stepsPerSecond;
+    this.rateHeader = stepsPerSecond > 0 ? StepGrid.rateHeader(stepsPerSecond) : null;
     this.previousFrames = backbone.usesPreviousFrame() ? previousFrames(backbone) : null;
   }
 
@@ -325,9 +329,9 @@ final class BatchEmbedder implements AutoCloseable {
                   captureTimes[i],
                   record.key(),
                   serde.serialize(embeddingsTopic, embedding));
-          if (stepsPerSecond > 0) {
+          if (rateHeader != null) {
             // the detector checks it skipped frames on its own grid
-            StepGrid.putRate(produced.headers(), stepsPerSecond);
+            produced.headers().add(rateHeader);
           }
           out.add(produced);
           embeddings++;

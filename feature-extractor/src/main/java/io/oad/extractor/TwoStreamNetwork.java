@@ -169,7 +169,7 @@ public final class TwoStreamNetwork extends AbstractBlock {
    * snapshot: parameters changed later (training) are not seen.
    */
   Folded fold(NDManager manager) {
-    return new Folded(foldStream(appearance, manager), foldStream(motion, manager), manager);
+    return new Folded(foldStream(appearance, manager), foldStream(motion, manager));
   }
 
   private static List<NDArray[]> foldStream(Block stream, NDManager manager) {
@@ -214,7 +214,7 @@ public final class TwoStreamNetwork extends AbstractBlock {
     private final NDArray projectionWeight;
     private final NDArray projectionBias;
 
-    private Folded(List<NDArray[]> appearance, List<NDArray[]> motion, NDManager manager) {
+    private Folded(List<NDArray[]> appearance, List<NDArray[]> motion) {
       this.appearanceStages = appearance;
       this.motionStages = motion;
       this.projectionWeight = projection.getParameters().get("weight").getArray();

@@ -39,7 +39,7 @@ class StepRateHeaderTest {
 
   private static Headers rate(double stepsPerSecond) {
     Headers headers = new RecordHeaders();
-    StepGrid.putRate(headers, stepsPerSecond);
+    headers.add(StepGrid.rateHeader(stepsPerSecond));
     return headers;
   }
 
@@ -66,9 +66,12 @@ class StepRateHeaderTest {
     Headers garbage = new RecordHeaders();
     garbage.add(StepGrid.RATE_HEADER, "fast".getBytes(StandardCharsets.UTF_8));
     h.send("cam", frame(2), garbage);
+    Headers huge = new RecordHeaders();
+    huge.add(StepGrid.RATE_HEADER, ("4" + "0".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
+    h.send("cam", frame(3), huge);
 
-    assertEquals(3, h.metrics.stepRateMismatchCount());
-    assertEquals(3, h.predictionsOf("cam").size(), "the embeddings themselves are valid");
+    assertEquals(4, h.metrics.stepRateMismatchCount());
+    assertEquals(4, h.predictionsOf("cam").size(), "the embeddings themselves are valid");
   }
 
   @Test

@@ -191,7 +191,7 @@ public final class WindowAndDetectProcessor
       return;
     }
     metrics.stepRateMismatch();
-    long now = System.currentTimeMillis();
+    long now = context.currentSystemTimeMs();
     if (now - lastRateWarningMs >= 60_000) {
       lastRateWarningMs = now;
       LOG.warn(
